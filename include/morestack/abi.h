@@ -1,0 +1,81 @@
+/*
+ * morestack/abi.h: the contract between the compiler plugin and the runtime.
+ *
+ * This is the only place these numbers are written down. The plugin (C++),
+ * the runtime (C++), and the runtime's assembly (morestack.S, through cpp)
+ * all include it, so it holds nothing but preprocessor constants.
+ *
+ * The prologue that LLVM emits for a function with the "split-stack"
+ * attribute on x86-64 Linux (X86FrameLowering::adjustForSegmentedStacks):
+ *
+ *     frame <  MORESTACK_STACK_SMALL:   cmp  %fs:0x70,%rsp ; jbe .Lmore
+ *     frame >= MORESTACK_STACK_SMALL:   lea  -FRAME(%rsp),%r11
+ *                                       cmp  %fs:0x70,%r11 ; jbe .Lmore
+ *     .Lmore: mov $FRAME,%r10d ; mov $ARGBYTES,%r11d
+ *             call __morestack ; ret ; jmp body
+ *
+ * Invariants the numbers below encode:
+ *
+ *  - %fs:MORESTACK_GUARD_TLS_OFFSET holds the running stack's stackguard0:
+ *    its low end plus MORESTACK_STACK_GUARD. 0 means "unmanaged stack": every
+ *    check passes (fresh threads, the OS stack, signal handlers).
+ *
+ *  - Any code may run up to MORESTACK_STACK_GUARD bytes below the guard
+ *    without a check ever failing first. That budget covers, worst case:
+ *      a frame that passed its check at guard+1 and is < STACK_SMALL  (256)
+ *    + then EITHER __morestack's register save area before it leaves the
+ *      small stack (return address + MORESTACK_SAVE_AREA)
+ *      OR a chain of nosplit frames (MORESTACK_NOSPLIT_BUDGET, which
+ *      includes return addresses and the final leaf's 128-byte red zone).
+ *
+ *  - lld rewrites the prologue of every instrumented function that calls
+ *    uninstrumented code so that it calls __morestack_non_split, which asks
+ *    for MORESTACK_NONSPLIT_RESERVE_DEFAULT bytes of extra room (tunable).
+ */
+#ifndef MORESTACK_ABI_H
+#define MORESTACK_ABI_H
+
+/* glibc's tcbhead_t.__private_ss: reserved by glibc for split stacks. */
+#define MORESTACK_GUARD_TLS_OFFSET 0x70
+
+/* LLVM's kSplitStackAvailable: frames smaller than this compare %rsp itself. */
+#define MORESTACK_STACK_SMALL 256
+
+/* The System V x86-64 red zone below %rsp that leaf functions may use. */
+#define MORESTACK_RED_ZONE 128
+
+/* Bytes __morestack pushes on the small stack before it switches to the
+ * thread's system stack: 15 general registers and 8 xmm registers, rounded
+ * to keep 16-byte alignment (see runtime/morestack.S). */
+#define MORESTACK_SAVE_AREA 256
+
+/* StackGuard: how far below the guard code may run unchecked. Go: 928. */
+#define MORESTACK_STACK_GUARD 1024
+
+/* What a chain of nosplit functions may use below the point where the last
+ * checked frame stood, return addresses and the final red zone included.
+ * STACK_GUARD - STACK_SMALL: a nosplit chain can start below a frame that
+ * just passed its check. */
+#define MORESTACK_NOSPLIT_BUDGET (MORESTACK_STACK_GUARD - MORESTACK_STACK_SMALL)
+
+/* The smallest stack the runtime hands out (Go's StackMin). */
+#define MORESTACK_MIN_STACK 2048
+
+/* Default room __morestack_non_split guarantees for uninstrumented callees
+ * (libc, libstdc++). Sized from measurements in docs/nonsplit-reserve.md. */
+#define MORESTACK_NONSPLIT_RESERVE_DEFAULT (16 * 1024)
+
+/* lld lowers the lea displacement of large-frame prologues by this much
+ * (lld/ELF/Arch/X86_64.cpp, adjustPrologueForCrossSplitStack). */
+#define MORESTACK_LLD_NONSPLIT_HEADROOM 0x4000
+
+/* Runtime entry points called by code the plugin emits. */
+#define MORESTACK_FN_MORESTACK "__morestack"
+#define MORESTACK_FN_NONSPLIT "__morestack_non_split"
+#define MORESTACK_FN_ALLOCATE "__morestack_allocate_stack_space"
+/* void __morestack_reserve(size_t bytes): make sure at least `bytes` plus
+ * MORESTACK_STACK_GUARD are free below the caller's stack pointer, growing
+ * the stack (by copying) if not. The plugin calls it before dynamic allocas. */
+#define MORESTACK_FN_RESERVE "__morestack_reserve"
+
+#endif /* MORESTACK_ABI_H */

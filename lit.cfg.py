@@ -1,0 +1,38 @@
+# lit configuration for morestack's regression tests (test/).
+#
+# The build writes build/test/lit.site.cfg.py, which sets the paths below
+# (config.morestack_*) and then loads this file. Run the suite with
+#   python3 /usr/lib/llvm-19/build/utils/lit/lit.py -sv build/test
+# or simply `bash scripts/test.sh`.
+import os
+import lit.formats
+
+config.name = "morestack"
+config.test_format = lit.formats.ShTest(execute_external=False)
+config.suffixes = [".c", ".cpp", ".ll", ".test"]
+config.excludes = ["Inputs", "unit", "CMakeLists.txt"]
+config.test_source_root = os.path.join(config.morestack_src_root, "test")
+config.test_exec_root = os.path.join(config.morestack_obj_root, "test")
+
+# Tests compile and run real programs; keep the environment predictable.
+for var in ["MORESTACK_MAIN_STACK", "MORESTACK_THREAD_STACK", "MORESTACK_FIBER_STACK",
+            "MORESTACK_MAX_STACK", "MORESTACK_NONSPLIT_RESERVE", "MORESTACK_VERIFY"]:
+    config.environment.pop(var, None)
+config.environment["PATH"] = os.pathsep.join(
+    [config.llvm_tools_dir, config.environment.get("PATH", os.environ.get("PATH", ""))])
+
+plugin = config.morestack_plugin
+subst = config.substitutions
+subst.append(("%clangxx", config.clangxx))
+subst.append(("%clang", config.clang))
+subst.append(("%plugin", plugin))
+subst.append(("%morestack_clangxx", os.path.join(config.morestack_obj_root, "bin", "morestack-clang++")))
+subst.append(("%morestack_clang", os.path.join(config.morestack_obj_root, "bin", "morestack-clang")))
+subst.append(("%rt_lib", config.morestack_runtime))
+subst.append(("%include", os.path.join(config.morestack_src_root, "include")))
+subst.append(("%src_root", config.morestack_src_root))
+subst.append(("%obj_root", config.morestack_obj_root))
+subst.append(("%cmake", config.cmake))
+subst.append(("%python", config.python))
+
+config.available_features.add("x86_64-linux")
