@@ -1,0 +1,110 @@
+/*
+ * morestack/morestack.h: the runtime's public C API.
+ *
+ * Programs built with morestack-clang / morestack-clang++ link the runtime;
+ * this header declares what they may call: fibers, configuration, and
+ * statistics. C++ programs may prefer <morestack/fiber.hpp>.
+ *
+ * Stacks grow by copying. The one rule for users: never keep a pointer to a
+ * stack variable where the runtime cannot see it while that stack may grow,
+ * i.e. in the heap, in a global, or on another fiber's stack. Pointers held
+ * on the stack itself and in registers are moved with it.
+ */
+#ifndef MORESTACK_MORESTACK_H
+#define MORESTACK_MORESTACK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- Fibers ------------------------------------------------------------ */
+
+typedef struct morestack_fiber morestack_fiber;
+typedef void (*morestack_fiber_fn)(void *arg);
+
+/* Create a suspended fiber that will run fn(arg) on its own growable stack.
+ * stack_size 0 means the configured fiber stack size (default 2 KiB); other
+ * values are rounded up to a power of two, at least 2 KiB. Never NULL: out of
+ * memory is fatal. */
+morestack_fiber *morestack_fiber_create(morestack_fiber_fn fn, void *arg, size_t stack_size);
+
+/* Run the fiber until it yields or finishes. Resuming a finished or running
+ * fiber is a fatal error. Returns 1 if the fiber has finished, else 0. */
+int morestack_fiber_resume(morestack_fiber *f);
+
+/* Suspend the running fiber and return to whoever resumed it. Fatal when
+ * called outside a fiber. */
+void morestack_fiber_yield(void);
+
+/* 1 once the fiber's function has returned. */
+int morestack_fiber_done(const morestack_fiber *f);
+
+/* Free the fiber and its stack. A suspended, unfinished fiber is discarded
+ * without unwinding (its locals' destructors do not run). Destroying the
+ * running fiber is fatal. */
+void morestack_fiber_destroy(morestack_fiber *f);
+
+/* The fiber running on this thread, or NULL. */
+morestack_fiber *morestack_fiber_current(void);
+
+/* ---- Configuration ------------------------------------------------------
+ * Each setting also has an environment variable, read once at start-up:
+ *   MORESTACK_MAIN_STACK      initial stack of main        (default 64K)
+ *   MORESTACK_THREAD_STACK    initial stack of threads     (default 64K)
+ *   MORESTACK_FIBER_STACK     initial stack of fibers      (default 2K)
+ *   MORESTACK_MAX_STACK       largest any stack may grow   (default 1G)
+ *   MORESTACK_NONSPLIT_RESERVE room kept for uninstrumented callees (16K)
+ * Sizes take K, M or G suffixes (powers of 1024). Initial sizes are rounded
+ * up to a power of two and must be at least 2K; a bad environment value is
+ * a fatal error at start-up. The setters return 0, or EINVAL for a bad value
+ * (nothing changes then). Settings apply to stacks created afterwards; the
+ * main stack is created just before main() runs, so set it from a
+ * constructor or the environment. */
+int morestack_set_main_stack_size(size_t bytes);
+int morestack_set_thread_stack_size(size_t bytes);
+int morestack_set_fiber_stack_size(size_t bytes);
+int morestack_set_max_stack_size(size_t bytes);
+int morestack_set_nonsplit_reserve(size_t bytes);
+
+size_t morestack_fiber_stack_size(void);
+size_t morestack_max_stack_size(void);
+size_t morestack_nonsplit_reserve(void);
+
+/* ---- Statistics ---------------------------------------------------------- */
+
+typedef struct morestack_stack_stats {
+  size_t size;          /* current stack block size */
+  size_t peak_size;     /* largest block this stack has had */
+  uint64_t growths;     /* times it grew */
+  uint64_t shrinks;     /* times it shrank */
+  uint64_t bytes_copied;
+} morestack_stack_stats;
+
+/* Statistics of the stack the calling code runs on (zeroes on an unmanaged
+ * stack). Returns 1 if that stack is managed, else 0. */
+int morestack_current_stack_stats(morestack_stack_stats *out);
+int morestack_fiber_stats(const morestack_fiber *f, morestack_stack_stats *out);
+
+/* Process-wide totals. */
+typedef struct morestack_process_stats {
+  uint64_t growths;
+  uint64_t bytes_copied;
+  uint64_t fibers_created;
+  uint64_t fibers_live;
+  size_t pool_bytes_mapped;   /* bytes of stack blocks currently mapped */
+  size_t pool_bytes_in_use;   /* bytes of stack blocks handed out */
+} morestack_process_stats;
+
+void morestack_get_process_stats(morestack_process_stats *out);
+
+/* Print the process-wide summary to stderr. */
+void morestack_print_summary(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MORESTACK_MORESTACK_H */

@@ -1,0 +1,36 @@
+// runtime/config.h: the runtime's settings (see morestack.h for the knobs).
+//
+// Invariants: after init_config() every size is valid: initial sizes are
+// powers of two >= MORESTACK_MIN_STACK and <= max_stack; the non-split
+// reserve is below max_stack. Settings are plain words read without locks:
+// a setter racing with stack creation gives the old or the new value.
+#pragma once
+
+#include <morestack/abi.h>
+#include <stddef.h>
+
+namespace morestack {
+
+struct Config {
+  size_t main_stack = 64 * 1024;
+  size_t thread_stack = 64 * 1024;
+  size_t fiber_stack = MORESTACK_MIN_STACK;
+  size_t max_stack = size_t(1) << 30;
+  bool verify = false;
+};
+
+extern Config config;
+
+// Read the environment (once; later calls do nothing). Bad values are fatal.
+void init_config();
+
+// Parse "64K", "2M", "1G", "4096". Returns false on anything else.
+bool parse_size(const char *text, size_t *out);
+
+// Smallest power of two >= n.
+size_t round_up_pow2(size_t n);
+
+} // namespace morestack
+
+// Read by __morestack_non_split on every call (runtime/morestack.S).
+extern "C" size_t __morestack_nonsplit_reserve;

@@ -1,0 +1,83 @@
+// runtime/fatal.cpp: fatal errors and warnings (see fatal.h).
+//
+// Formatting uses vsnprintf (about 3 KiB of stack) into a static buffer
+// guarded by nothing: a fatal error ends the process, and two threads
+// failing at once at worst interleave their lines. Runtime code may fail on
+// a small managed stack, so the formatting runs on the thread's system
+// stack (below ThreadState::os_sp) whenever the thread is on a managed one.
+#include "fatal.h"
+
+#include "thread_state.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+namespace morestack {
+namespace {
+
+extern "C" void *__morestack_call_on_stack(void *(*fn)(void *), void *arg, uintptr_t stack_top,
+                                           uintptr_t *os_sp);
+
+void format_and_write(const char *prefix, const char *fmt, va_list ap) {
+  static char buf[1024];
+  size_t n = strlen(prefix);
+  memcpy(buf, prefix, n);
+  int m = vsnprintf(buf + n, sizeof(buf) - n - 1, fmt, ap);
+  if (m < 0) m = 0;
+  n += (size_t)m < sizeof(buf) - n - 1 ? (size_t)m : sizeof(buf) - n - 2;
+  buf[n++] = '\n';
+  for (size_t off = 0; off < n;) {
+    ssize_t w = write(STDERR_FILENO, buf + off, n - off);
+    if (w <= 0) break;
+    off += (size_t)w;
+  }
+}
+
+struct Message {
+  const char *prefix;
+  const char *fmt;
+  va_list *ap;
+};
+
+void *emit_thunk(void *p) {
+  Message *m = (Message *)p;
+  format_and_write(m->prefix, m->fmt, *m->ap);
+  return nullptr;
+}
+
+void emit(const char *prefix, const char *fmt, va_list ap) {
+  ThreadState &t = thread_state();
+  uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
+  if (!t.current || !t.os_sp || !t.current->contains(sp)) return format_and_write(prefix, fmt, ap);
+  uintptr_t guard = read_guard();
+  write_guard(0);
+  va_list copy;
+  va_copy(copy, ap);
+  Message m = {prefix, fmt, &copy};
+  uintptr_t scratch;
+  __morestack_call_on_stack(emit_thunk, &m, (t.os_sp - 256) & ~uintptr_t(15), &scratch);
+  va_end(copy);
+  write_guard(guard);
+}
+
+} // namespace
+
+void fatal(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  emit("morestack: fatal: ", fmt, ap);
+  va_end(ap);
+  abort();
+}
+
+void warn(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  emit("morestack: warning: ", fmt, ap);
+  va_end(ap);
+}
+
+} // namespace morestack

@@ -1,0 +1,104 @@
+// runtime/fiber.cpp: fibers (asymmetric coroutines) on growable stacks.
+//
+// resume() switches from the caller's stack to the fiber's; yield() and the
+// fiber's return switch back. Each switch updates ThreadState::current and
+// the guard (set_current) so the prologue checks the stack actually in use.
+// A fiber's stack starts at config.fiber_stack (2 KiB) with this frame,
+// which __morestack_switch pops into __morestack_fiber_entry:
+//
+//     hi -  16 .. hi       two zero words (no user object ends at hi)
+//     hi -  24             return address: __morestack_fiber_entry
+//     hi -  32 .. hi - 72  rbp rbx r12=fiber r13=fiber_main r14 r15
+//     hi -  80             mxcsr, x87 control word
+//
+// fiber_main runs on the fiber's stack without a prologue check: it starts
+// at the top of a fresh stack, MORESTACK_MIN_STACK - MORESTACK_STACK_GUARD
+// bytes above the guard, and its frame is a few words (this file is built
+// with -Werror=frame-larger-than, see CMakeLists.txt).
+//
+// Switching (resume, yield) lives in fiber_switch.cpp, which small stacks
+// may call without lld's non-split reserve; creation and destruction live
+// here and allocate, so callers get the reserve.
+#include "fiber.h"
+
+#include "config.h"
+#include "fatal.h"
+#include "stack.h"
+
+#include <stdlib.h>
+
+extern "C" void __morestack_switch(uintptr_t *save_sp, uintptr_t new_sp);
+extern "C" void __morestack_fiber_entry();
+
+namespace morestack {
+namespace {
+
+uint64_t fibers_created, fibers_live;
+
+[[noreturn]] void fiber_main(Fiber *f) {
+  f->fn(f->arg);
+  f->state = FiberState::Finished;
+  switch_to_resumer(f);
+  __builtin_trap();  // a finished fiber is never switched to again
+}
+
+void prepare_first_switch(Fiber *f) {
+  uintptr_t *top = (uintptr_t *)f->stack.hi;
+  uint32_t csr[2];
+  asm volatile("stmxcsr %0; fnstcw %1" : "=m"(csr[0]), "=m"(csr[1]));
+  top[-1] = 0;
+  top[-2] = 0;
+  top[-3] = (uintptr_t)&__morestack_fiber_entry;
+  top[-4] = 0;                        // rbp
+  top[-5] = 0;                        // rbx
+  top[-6] = (uintptr_t)f;             // r12
+  top[-7] = (uintptr_t)&fiber_main;   // r13
+  top[-8] = 0;                        // r14
+  top[-9] = 0;                        // r15
+  top[-10] = (uintptr_t)csr[0] | ((uintptr_t)(csr[1] & 0xffff) << 32);
+  f->stack.saved_sp = (uintptr_t)&top[-10];
+}
+
+} // namespace
+
+} // namespace morestack
+
+using namespace morestack;
+
+extern "C" {
+
+morestack_fiber *morestack_fiber_create(morestack_fiber_fn fn, void *arg, size_t stack_size) {
+  init_config();
+  if (!fn) fatal("morestack_fiber_create: the fiber function is NULL");
+  if (stack_size > config.max_stack)
+    fatal("morestack_fiber_create: a %zu-byte stack is larger than the limit of %zu bytes "
+          "(MORESTACK_MAX_STACK)", stack_size, config.max_stack);
+  morestack_fiber *f = (morestack_fiber *)malloc(sizeof(morestack_fiber));
+  if (!f) fatal("out of memory creating a fiber");
+  uint64_t id = __atomic_add_fetch(&fibers_created, 1, __ATOMIC_RELAXED);
+  __atomic_add_fetch(&fibers_live, 1, __ATOMIC_RELAXED);
+  stack_init(f->stack, stack_size ? stack_size : config.fiber_stack, StackKind::Fiber, id);
+  f->fn = fn;
+  f->arg = arg;
+  f->resumer_sp = nullptr;
+  f->resumer_stack = nullptr;
+  f->resumer_fiber = nullptr;
+  f->state = FiberState::Created;
+  prepare_first_switch(f);
+  return f;
+}
+
+void morestack_fiber_destroy(morestack_fiber *f) {
+  if (!f) return;
+  if (f->state == FiberState::Running) fatal_fiber_state(f, "morestack_fiber_destroy: destroyed the running");
+  stack_release(f->stack);
+  __atomic_sub_fetch(&fibers_live, 1, __ATOMIC_RELAXED);
+  free(f);
+}
+
+} // extern "C"
+
+namespace morestack {
+uint64_t fiber_count_created() { return __atomic_load_n(&fibers_created, __ATOMIC_RELAXED); }
+uint64_t fiber_count_live() { return __atomic_load_n(&fibers_live, __ATOMIC_RELAXED); }
+} // namespace morestack

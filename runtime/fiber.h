@@ -1,0 +1,40 @@
+// runtime/fiber.h: the fiber record, shared by fiber.cpp and stats.cpp.
+//
+// Invariants:
+//  - state Created/Suspended: stack.saved_sp is where __morestack_switch left
+//    (or fiber.cpp prepared) the fiber's registers.
+//  - state Running: the fiber is the innermost fiber of exactly one thread;
+//    resumer_sp points at the saved stack pointer of whoever resumed it (the
+//    OS stack's ThreadState::os_sp, or the resuming stack's saved_sp).
+//  - state Finished: the stack has been given back to the pool.
+#pragma once
+
+#include <morestack/morestack.h>
+
+#include "thread_state.h"
+
+namespace morestack {
+
+enum class FiberState : uint8_t { Created, Running, Suspended, Finished };
+
+struct Fiber {
+  Stack stack;
+  morestack_fiber_fn fn;
+  void *arg;
+  uintptr_t *resumer_sp;
+  Stack *resumer_stack;  // null: the resumer ran on its OS stack
+  Fiber *resumer_fiber;  // the fiber that resumed this one, if any
+  FiberState state;
+};
+
+// The fiber running on this thread, if any.
+Fiber *&current_fiber();
+
+// Leave the running fiber `f` for its resumer; returns when resumed again.
+void switch_to_resumer(Fiber *f);
+
+[[noreturn]] void fatal_fiber_state(const Fiber *f, const char *what);
+
+} // namespace morestack
+
+struct morestack_fiber : morestack::Fiber {};

@@ -1,0 +1,74 @@
+// runtime/fiber_switch.cpp: resume and yield (see fiber.h, fiber.cpp).
+//
+// This object carries the split-stack notes (split_stack_note.h): a 2 KiB
+// fiber calls morestack_fiber_yield without being made to grow to the
+// non-split reserve first. So everything here runs unchecked on the
+// caller's stack and is kept to a few words of frame (-Werror=frame-larger-
+// than in CMakeLists.txt); the rare paths that need more (fatal errors,
+// freeing a finished fiber's stack) use little or switch stacks (fatal.cpp).
+#include "fiber.h"
+
+#include "fatal.h"
+#include "signals.h"
+#include "split_stack_note.h"
+#include "stack.h"
+
+MORESTACK_CALLABLE_FROM_SMALL_STACKS();
+
+extern "C" void __morestack_switch(uintptr_t *save_sp, uintptr_t new_sp);
+
+namespace morestack {
+namespace {
+__thread Fiber *running_fiber __attribute__((tls_model("initial-exec")));
+} // namespace
+
+Fiber *&current_fiber() { return running_fiber; }
+
+void switch_to_resumer(Fiber *f) { __morestack_switch(&f->stack.saved_sp, *f->resumer_sp); }
+
+void fatal_fiber_state(const Fiber *f, const char *what) {
+  char name[48];
+  fatal("%s %s", what, describe(f->stack, name, sizeof name));
+}
+
+} // namespace morestack
+
+using namespace morestack;
+
+extern "C" {
+
+int morestack_fiber_resume(morestack_fiber *f) {
+  if (f->state == FiberState::Finished) fatal_fiber_state(f, "morestack_fiber_resume: resumed a finished");
+  if (f->state == FiberState::Running) fatal_fiber_state(f, "morestack_fiber_resume: resumed the running");
+  ThreadState &t = thread_state();
+  Stack *from = t.current;
+  if (!from) ensure_signal_stack();  // handlers must not run on a 2 KiB stack
+  f->resumer_stack = from;
+  f->resumer_sp = from ? &from->saved_sp : &t.os_sp;
+  f->resumer_fiber = running_fiber;
+  f->state = FiberState::Running;
+  running_fiber = f;
+  set_current(&f->stack);
+  __morestack_switch(f->resumer_sp, f->stack.saved_sp);
+  // Back from yield() or the fiber's end.
+  running_fiber = f->resumer_fiber;
+  set_current(from);
+  if (f->state == FiberState::Finished) {
+    stack_release(f->stack);
+    return 1;
+  }
+  f->state = FiberState::Suspended;
+  return 0;
+}
+
+void morestack_fiber_yield(void) {
+  Fiber *f = running_fiber;
+  if (!f) fatal("morestack_fiber_yield called outside a fiber");
+  switch_to_resumer(f);
+}
+
+int morestack_fiber_done(const morestack_fiber *f) { return f->state == FiberState::Finished; }
+
+morestack_fiber *morestack_fiber_current(void) { return static_cast<morestack_fiber *>(running_fiber); }
+
+} // extern "C"

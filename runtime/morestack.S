@@ -1,0 +1,273 @@
+/*
+ * runtime/morestack.S: the entry points the prologue calls, and the stack
+ * switches. Everything here is on a hot path or must control %rsp exactly.
+ *
+ * Protocol (LLVM's split-stack prologue, see include/morestack/abi.h):
+ *   on entry to __morestack / __morestack_non_split
+ *     %r10      = bytes the faulting function's frame needs
+ *     %r11      = bytes of its stack arguments (unused: a copying stack
+ *                 moves the caller's frame, arguments and all)
+ *     (%rsp)    = address of the one-byte `ret` after the call; the body
+ *                 resumes at (%rsp)+1
+ *     8(%rsp)   = the faulting function's own return address
+ *     %rdi..%r9, %rax, %xmm0..7: the faulting function's arguments (%rax is
+ *                 also the static chain saved from %r10 for `nest`)
+ *
+ * Growth (the slow path):
+ *   1. push every argument and callee-saved register into a save area on the
+ *      small stack (MORESTACK_SAVE_AREA bytes; the StackGuard budget covers
+ *      it), so that pointers held in registers are relocated with the stack;
+ *   2. switch to the thread's system stack (ThreadState::os_sp) and call
+ *      __morestack_grow(save_area, frame, extra), which copies the stack to a
+ *      block at least twice the size, relocates pointers into the old block
+ *      and returns where the save area now is;
+ *   3. set %rsp to that, restore the registers, and return to (%rsp)+1 on the
+ *      new stack. No frame of the runtime stays on the new stack.
+ *
+ * Invariants: nothing here uses more than MORESTACK_SAVE_AREA + 8 bytes of
+ * the small stack; %fs:0x70 is only read here (C++ owns writes).
+ */
+#include <morestack/abi.h>
+
+#define GUARD %fs:MORESTACK_GUARD_TLS_OFFSET
+
+/* Save-area layout, offsets from %rsp after `sub $MORESTACK_SAVE_AREA`. */
+#define SAVE_XMM 0    /* xmm0..xmm7, 16 bytes each */
+#define SAVE_RDI 128
+#define SAVE_RSI 136
+#define SAVE_RDX 144
+#define SAVE_RCX 152
+#define SAVE_R8 160
+#define SAVE_R9 168
+#define SAVE_RAX 176
+#define SAVE_RBX 184
+#define SAVE_RBP 192
+#define SAVE_R12 200
+#define SAVE_R13 208
+#define SAVE_R14 216
+#define SAVE_R15 224
+/* 232..255: padding, keeps %rsp 16-byte aligned */
+
+.macro SAVE_REGISTERS
+	subq	$MORESTACK_SAVE_AREA, %rsp
+	.cfi_adjust_cfa_offset MORESTACK_SAVE_AREA
+	movups	%xmm0, SAVE_XMM+0(%rsp)
+	movups	%xmm1, SAVE_XMM+16(%rsp)
+	movups	%xmm2, SAVE_XMM+32(%rsp)
+	movups	%xmm3, SAVE_XMM+48(%rsp)
+	movups	%xmm4, SAVE_XMM+64(%rsp)
+	movups	%xmm5, SAVE_XMM+80(%rsp)
+	movups	%xmm6, SAVE_XMM+96(%rsp)
+	movups	%xmm7, SAVE_XMM+112(%rsp)
+	movq	%rdi, SAVE_RDI(%rsp)
+	movq	%rsi, SAVE_RSI(%rsp)
+	movq	%rdx, SAVE_RDX(%rsp)
+	movq	%rcx, SAVE_RCX(%rsp)
+	movq	%r8, SAVE_R8(%rsp)
+	movq	%r9, SAVE_R9(%rsp)
+	movq	%rax, SAVE_RAX(%rsp)
+	movq	%rbx, SAVE_RBX(%rsp)
+	movq	%rbp, SAVE_RBP(%rsp)
+	movq	%r12, SAVE_R12(%rsp)
+	movq	%r13, SAVE_R13(%rsp)
+	movq	%r14, SAVE_R14(%rsp)
+	movq	%r15, SAVE_R15(%rsp)
+.endm
+
+.macro RESTORE_REGISTERS
+	movups	SAVE_XMM+0(%rsp), %xmm0
+	movups	SAVE_XMM+16(%rsp), %xmm1
+	movups	SAVE_XMM+32(%rsp), %xmm2
+	movups	SAVE_XMM+48(%rsp), %xmm3
+	movups	SAVE_XMM+64(%rsp), %xmm4
+	movups	SAVE_XMM+80(%rsp), %xmm5
+	movups	SAVE_XMM+96(%rsp), %xmm6
+	movups	SAVE_XMM+112(%rsp), %xmm7
+	movq	SAVE_RDI(%rsp), %rdi
+	movq	SAVE_RSI(%rsp), %rsi
+	movq	SAVE_RDX(%rsp), %rdx
+	movq	SAVE_RCX(%rsp), %rcx
+	movq	SAVE_R8(%rsp), %r8
+	movq	SAVE_R9(%rsp), %r9
+	movq	SAVE_RAX(%rsp), %rax
+	movq	SAVE_RBX(%rsp), %rbx
+	movq	SAVE_RBP(%rsp), %rbp
+	movq	SAVE_R12(%rsp), %r12
+	movq	SAVE_R13(%rsp), %r13
+	movq	SAVE_R14(%rsp), %r14
+	movq	SAVE_R15(%rsp), %r15
+	addq	$MORESTACK_SAVE_AREA, %rsp
+	.cfi_adjust_cfa_offset -MORESTACK_SAVE_AREA
+.endm
+
+/* With the save area at %rsp and (frame, extra) in %rsi/%rdx: run
+ * __morestack_grow on the system stack, then restore on the new stack. */
+.macro GROW_ON_SYSTEM_STACK
+	movq	%rsp, %rdi
+	movq	__morestack_thread@GOTTPOFF(%rip), %rax
+	movq	%fs:(%rax), %rax            /* ThreadState::os_sp */
+	testq	%rax, %rax
+	jnz	8f
+	andq	$-16, %rsp
+	call	__morestack_no_system_stack  /* (save area in %rdi): aborts */
+8:	movq	%rax, %rsp
+	andq	$-16, %rsp
+	call	__morestack_grow            /* -> new address of the save area */
+	movq	%rax, %rsp
+	RESTORE_REGISTERS
+.endm
+
+	.text
+
+/* void __morestack(void): called by the prologue when the guard is crossed. */
+	.globl	__morestack
+	.type	__morestack,@function
+	.p2align 4
+__morestack:
+	.cfi_startproc
+	SAVE_REGISTERS
+	movq	%r10, %rsi      /* frame */
+	xorl	%edx, %edx      /* extra */
+	GROW_ON_SYSTEM_STACK
+	addq	$1, (%rsp)      /* skip the `ret` after the call */
+	ret
+	.cfi_endproc
+	.size	__morestack, .-__morestack
+
+/* void __morestack_non_split(void): lld's replacement for __morestack in
+ * functions that call uninstrumented code. Fast path: return into the body
+ * when the frame plus the non-split reserve fits above the guard. */
+	.globl	__morestack_non_split
+	.type	__morestack_non_split,@function
+	.p2align 4
+__morestack_non_split:
+	.cfi_startproc
+	movq	%rsp, %r11
+	subq	%r10, %r11
+	subq	__morestack_nonsplit_reserve(%rip), %r11
+	jb	1f                      /* wrapped below zero: grow (and fail) */
+	cmpq	GUARD, %r11
+	jbe	1f
+	addq	$1, (%rsp)
+	ret
+1:	SAVE_REGISTERS
+	movq	%r10, %rsi
+	movq	__morestack_nonsplit_reserve(%rip), %rdx
+	GROW_ON_SYSTEM_STACK
+	addq	$1, (%rsp)
+	ret
+	.cfi_endproc
+	.size	__morestack_non_split, .-__morestack_non_split
+
+/* void __morestack_reserve(size_t bytes): an ordinary call (the plugin emits
+ * it before dynamic allocas). Returns, on a grown stack if need be, with at
+ * least `bytes` + StackGuard free below the caller's %rsp. */
+	.globl	__morestack_reserve
+	.type	__morestack_reserve,@function
+	.p2align 4
+__morestack_reserve:
+	.cfi_startproc
+	movq	%rsp, %r11
+	subq	%rdi, %r11
+	jb	1f
+	cmpq	GUARD, %r11
+	jbe	1f
+	ret
+1:	SAVE_REGISTERS
+	movq	%rdi, %rsi
+	xorl	%edx, %edx
+	GROW_ON_SYSTEM_STACK
+	ret
+	.cfi_endproc
+	.size	__morestack_reserve, .-__morestack_reserve
+
+/* void __morestack_switch(uintptr_t *save_sp, uintptr_t new_sp)
+ * Save the callee-saved state on the current stack, store %rsp in *save_sp,
+ * and continue on new_sp (a stack saved by this function, or one prepared
+ * by fiber.cpp). */
+	.globl	__morestack_switch
+	.hidden	__morestack_switch
+	.type	__morestack_switch,@function
+	.p2align 4
+__morestack_switch:
+	.cfi_startproc
+	pushq	%rbp
+	pushq	%rbx
+	pushq	%r12
+	pushq	%r13
+	pushq	%r14
+	pushq	%r15
+	subq	$8, %rsp
+	stmxcsr	(%rsp)
+	fnstcw	4(%rsp)
+	movq	%rsp, (%rdi)
+	movq	%rsi, %rsp
+	ldmxcsr	(%rsp)
+	fldcw	4(%rsp)
+	addq	$8, %rsp
+	popq	%r15
+	popq	%r14
+	popq	%r13
+	popq	%r12
+	popq	%rbx
+	popq	%rbp
+	ret
+	.cfi_endproc
+	.size	__morestack_switch, .-__morestack_switch
+
+/* First code a fiber runs: __morestack_switch "returns" here with the fiber
+ * in %r12 and its main function in %r13. The fiber's main never returns.
+ * %rip is undefined here, so unwinders and debuggers stop at this frame. */
+	.globl	__morestack_fiber_entry
+	.hidden	__morestack_fiber_entry
+	.type	__morestack_fiber_entry,@function
+	.p2align 4
+__morestack_fiber_entry:
+	.cfi_startproc
+	.cfi_undefined rip
+	movq	%r12, %rdi
+	call	*%r13
+	ud2
+	.cfi_endproc
+	.size	__morestack_fiber_entry, .-__morestack_fiber_entry
+
+/* void *__morestack_call_on_stack(void *(*fn)(void *), void *arg,
+ *                                 uintptr_t stack_top, uintptr_t *os_sp)
+ * Run fn(arg) on a managed stack whose top is stack_top (16-aligned) and
+ * return its result on the OS stack. *os_sp receives where the OS stack is
+ * left, so that growth can run below it. The saved OS %rbp is kept at the
+ * top of the managed stack (copied along when it grows), and the CFI below
+ * reads it, so unwinders cross from the managed stack back to the OS one. */
+	.globl	__morestack_call_on_stack
+	.hidden	__morestack_call_on_stack
+	.type	__morestack_call_on_stack,@function
+	.p2align 4
+__morestack_call_on_stack:
+	.cfi_startproc
+	pushq	%rbp
+	.cfi_def_cfa_offset 16
+	.cfi_offset %rbp, -16
+	movq	%rsp, %rbp
+	.cfi_def_cfa_register %rbp
+	movq	%rsp, (%rcx)
+	movq	%rdi, %rax
+	movq	%rsi, %rdi
+	leaq	-16(%rdx), %rsp
+	movq	%rbp, 8(%rsp)
+	/* CFA = *(%rsp + 8) + 16: DW_OP_breg7 8, DW_OP_deref, DW_OP_plus_uconst 16 */
+	.cfi_escape 0x0f, 0x05, 0x77, 0x08, 0x06, 0x23, 0x10
+	call	*%rax
+	movq	8(%rsp), %rsp
+	.cfi_def_cfa %rsp, 16
+	popq	%rbp
+	.cfi_def_cfa_offset 8
+	.cfi_restore %rbp
+	ret
+	.cfi_endproc
+	.size	__morestack_call_on_stack, .-__morestack_call_on_stack
+
+	/* Callable from small stacks without lld's non-split reserve, and no
+	 * split-stack prologue here for lld to adjust (split_stack_note.h). */
+	.section .note.GNU-split-stack,"",@progbits
+	.section .note.GNU-no-split-stack,"",@progbits
+	.section .note.GNU-stack,"",@progbits

@@ -1,0 +1,214 @@
+// runtime/stack_pool.cpp: size-class chunks, thread caches, large blocks.
+// See stack_pool.h for the layout and invariants.
+#include "stack_pool.h"
+
+#include "fatal.h"
+
+#include <pthread.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+namespace morestack {
+namespace {
+
+constexpr size_t kPage = 4096;
+
+int class_of(size_t size) {
+  int c = 0;
+  for (size_t s = kSmallestClass; s < size; s <<= 1) ++c;
+  return c;
+}
+
+size_t class_size(int c) { return kSmallestClass << c; }
+
+// Header of a chunk: lives in the chunk's first block.
+struct Chunk {
+  Chunk *prev, *next;      // in the class's list of chunks with free blocks
+  uint64_t free_bits[2];   // bit i set: block i is free (block 0 = header)
+  uint32_t free_count;
+  bool listed;
+};
+static_assert(sizeof(Chunk) <= kSmallestClass, "chunk header must fit in one block");
+static_assert(kBlocksPerChunk == 128, "free_bits holds 128 blocks");
+
+struct SizeClass {
+  pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+  Chunk *partial = nullptr;  // chunks with at least one free block
+  Chunk *spare = nullptr;    // one completely free chunk kept mapped
+};
+
+SizeClass classes[kNumClasses];
+
+// Totals (relaxed atomics: statistics only).
+size_t bytes_mapped, bytes_in_use, chunks_mapped;
+
+void add(size_t &counter, long delta) { __atomic_add_fetch(&counter, delta, __ATOMIC_RELAXED); }
+
+void *map_aligned(size_t size) {
+  // Over-allocate and trim so the result is aligned to `size`.
+  void *p = mmap(nullptr, 2 * size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED) fatal("out of memory: mmap of %zu bytes for stacks failed", 2 * size);
+  uintptr_t base = (uintptr_t)p, aligned = (base + size - 1) & ~(size - 1);
+  if (aligned > base) munmap(p, aligned - base);
+  if (aligned + size < base + 2 * size) munmap((void *)(aligned + size), base + 2 * size - aligned - size);
+  return (void *)aligned;
+}
+
+Chunk *chunk_of(void *block, int c) {
+  size_t chunk_size = class_size(c) * kBlocksPerChunk;
+  return (Chunk *)((uintptr_t)block & ~(chunk_size - 1));
+}
+
+void list_push(SizeClass &sc, Chunk *ch) {
+  ch->prev = nullptr;
+  ch->next = sc.partial;
+  if (sc.partial) sc.partial->prev = ch;
+  sc.partial = ch;
+  ch->listed = true;
+}
+
+void list_remove(SizeClass &sc, Chunk *ch) {
+  if (ch->prev) ch->prev->next = ch->next; else sc.partial = ch->next;
+  if (ch->next) ch->next->prev = ch->prev;
+  ch->listed = false;
+}
+
+Chunk *new_chunk(int c) {
+  size_t chunk_size = class_size(c) * kBlocksPerChunk;
+  Chunk *ch = (Chunk *)map_aligned(chunk_size);
+  ch->free_bits[0] = ~uint64_t(1);  // block 0 is the header
+  ch->free_bits[1] = ~uint64_t(0);
+  ch->free_count = kBlocksPerChunk - 1;
+  add(bytes_mapped, chunk_size);
+  add(chunks_mapped, 1);
+  return ch;
+}
+
+// Take up to n blocks of class c from the shared pool. Called with no lock.
+int take_blocks(int c, void **out, int n) {
+  SizeClass &sc = classes[c];
+  pthread_mutex_lock(&sc.lock);
+  int got = 0;
+  while (got < n) {
+    Chunk *ch = sc.partial;
+    if (!ch) {
+      ch = sc.spare ? sc.spare : new_chunk(c);
+      sc.spare = nullptr;
+      list_push(sc, ch);
+    }
+    for (int w = 0; w < 2 && got < n; ++w) {
+      while (ch->free_bits[w] && got < n) {
+        int bit = __builtin_ctzll(ch->free_bits[w]);
+        ch->free_bits[w] &= ch->free_bits[w] - 1;
+        --ch->free_count;
+        out[got++] = (char *)ch + (size_t)(w * 64 + bit) * class_size(c);
+      }
+    }
+    if (ch->free_count == 0) list_remove(sc, ch);
+  }
+  pthread_mutex_unlock(&sc.lock);
+  return got;
+}
+
+void give_blocks(int c, void **blocks, int n) {
+  SizeClass &sc = classes[c];
+  size_t chunk_size = class_size(c) * kBlocksPerChunk;
+  pthread_mutex_lock(&sc.lock);
+  for (int i = 0; i < n; ++i) {
+    Chunk *ch = chunk_of(blocks[i], c);
+    size_t idx = ((uintptr_t)blocks[i] - (uintptr_t)ch) / class_size(c);
+    ch->free_bits[idx / 64] |= uint64_t(1) << (idx % 64);
+    ++ch->free_count;
+    if (!ch->listed) list_push(sc, ch);
+    if (ch->free_count == kBlocksPerChunk - 1) {
+      // Entirely free: keep one spare, give the rest back to the OS.
+      list_remove(sc, ch);
+      if (!sc.spare) {
+        sc.spare = ch;
+      } else {
+        munmap(ch, chunk_size);
+        add(bytes_mapped, -(long)chunk_size);
+        add(chunks_mapped, -1);
+      }
+    }
+  }
+  pthread_mutex_unlock(&sc.lock);
+}
+
+struct ThreadCache {
+  void *blocks[kNumClasses][kThreadCacheBlocks];
+  int count[kNumClasses];
+};
+
+__thread ThreadCache cache __attribute__((tls_model("initial-exec")));
+
+pthread_key_t flush_key;
+pthread_once_t flush_once = PTHREAD_ONCE_INIT;
+
+void flush_at_exit(void *) { pool_flush_thread_cache(); }
+void make_flush_key() { pthread_key_create(&flush_key, flush_at_exit); }
+
+void register_thread_cache() {
+  static __thread bool registered __attribute__((tls_model("initial-exec")));
+  if (registered) return;
+  registered = true;
+  pthread_once(&flush_once, make_flush_key);
+  pthread_setspecific(flush_key, (void *)1);
+}
+
+void *large_alloc(size_t size) {
+  void *p = mmap(nullptr, size + kPage, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED) fatal("out of memory: mmap of a %zu-byte stack failed", size);
+  mprotect(p, kPage, PROT_NONE);  // guard page: an overflow faults instead of corrupting
+  add(bytes_mapped, size + kPage);
+  return (char *)p + kPage;
+}
+
+void large_free(void *block, size_t size) {
+  munmap((char *)block - kPage, size + kPage);
+  add(bytes_mapped, -(long)(size + kPage));
+}
+
+} // namespace
+
+void *pool_alloc(size_t size) {
+  add(bytes_in_use, size);
+  if (size > kLargestSmallClass) return large_alloc(size);
+  int c = class_of(size);
+  ThreadCache &tc = cache;
+  if (tc.count[c] == 0) {
+    register_thread_cache();
+    tc.count[c] = take_blocks(c, tc.blocks[c], kThreadCacheBlocks / 2);
+  }
+  return tc.blocks[c][--tc.count[c]];
+}
+
+void pool_free(void *block, size_t size) {
+  add(bytes_in_use, -(long)size);
+  if (size > kLargestSmallClass) return large_free(block, size);
+  int c = class_of(size);
+  ThreadCache &tc = cache;
+  if (tc.count[c] == kThreadCacheBlocks) {
+    register_thread_cache();
+    int half = kThreadCacheBlocks / 2;
+    give_blocks(c, tc.blocks[c] + half, half);
+    tc.count[c] = half;
+  }
+  tc.blocks[c][tc.count[c]++] = block;
+}
+
+void pool_flush_thread_cache() {
+  ThreadCache &tc = cache;
+  for (int c = 0; c < kNumClasses; ++c) {
+    give_blocks(c, tc.blocks[c], tc.count[c]);
+    tc.count[c] = 0;
+  }
+}
+
+PoolStats pool_stats() {
+  return {__atomic_load_n(&bytes_mapped, __ATOMIC_RELAXED), __atomic_load_n(&bytes_in_use, __ATOMIC_RELAXED),
+          __atomic_load_n(&chunks_mapped, __ATOMIC_RELAXED)};
+}
+
+} // namespace morestack

@@ -1,0 +1,65 @@
+// runtime/stats.cpp: statistics a program can read or print.
+#include <morestack/morestack.h>
+
+#include "fiber.h"
+#include "stack.h"
+#include "stack_pool.h"
+
+#include <stdio.h>
+
+namespace morestack {
+uint64_t fiber_count_created();
+uint64_t fiber_count_live();
+
+namespace {
+void fill(const Stack &s, morestack_stack_stats *out) {
+  out->size = s.size();
+  out->peak_size = s.stats.peak_size;
+  out->growths = s.stats.growths;
+  out->shrinks = s.stats.shrinks;
+  out->bytes_copied = s.stats.bytes_copied;
+}
+} // namespace
+} // namespace morestack
+
+using namespace morestack;
+
+extern "C" {
+
+int morestack_current_stack_stats(morestack_stack_stats *out) {
+  *out = morestack_stack_stats();
+  const Stack *s = thread_state().current;
+  if (!s) return 0;
+  fill(*s, out);
+  return 1;
+}
+
+int morestack_fiber_stats(const morestack_fiber *f, morestack_stack_stats *out) {
+  fill(f->stack, out);
+  out->size = f->state == FiberState::Finished ? 0 : f->stack.size();
+  return 1;
+}
+
+void morestack_get_process_stats(morestack_process_stats *out) {
+  GrowthTotals g = growth_totals();
+  PoolStats p = pool_stats();
+  out->growths = g.growths;
+  out->bytes_copied = g.bytes_copied;
+  out->fibers_created = fiber_count_created();
+  out->fibers_live = fiber_count_live();
+  out->pool_bytes_mapped = p.bytes_mapped;
+  out->pool_bytes_in_use = p.bytes_in_use;
+}
+
+void morestack_print_summary(void) {
+  morestack_process_stats s;
+  morestack_get_process_stats(&s);
+  fprintf(stderr,
+          "morestack: %llu growths, %llu bytes copied; fibers: %llu created, %llu live; "
+          "stacks: %zu bytes in use, %zu bytes mapped\n",
+          (unsigned long long)s.growths, (unsigned long long)s.bytes_copied,
+          (unsigned long long)s.fibers_created, (unsigned long long)s.fibers_live,
+          s.pool_bytes_in_use, s.pool_bytes_mapped);
+}
+
+} // extern "C"

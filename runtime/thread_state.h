@@ -1,0 +1,85 @@
+// runtime/thread_state.h: what the runtime knows about each thread and stack.
+//
+// Invariants:
+//  - Every thread has one ThreadState (initial-exec TLS, so the assembly in
+//    morestack.S reaches it with one %fs-relative load).
+//  - ThreadState::current is the managed Stack the thread runs on, or null
+//    when it runs on its own OS stack (which the runtime never grows).
+//  - %fs:MORESTACK_GUARD_TLS_OFFSET == current->guard() whenever current is
+//    non-null and the thread runs ordinary code; 0 otherwise. Code that
+//    switches stacks keeps this true (set_current()).
+//  - ThreadState::os_sp is the stack pointer the thread had when it last left
+//    its OS stack for a managed one. Below it the OS stack is free, so the
+//    growth routine runs there ("the system stack", Go's g0).
+//  - A Stack's block is [lo, hi); its contents above the saved or current
+//    stack pointer are live; nothing outside the block points into it except
+//    what the user was told not to do (see docs/runtime.md).
+#pragma once
+
+#include <morestack/abi.h>
+#include <stddef.h>
+#include <stdint.h>
+
+namespace morestack {
+
+enum class StackKind : uint8_t { Main, Thread, Fiber };
+
+struct StackStats {
+  uint64_t growths = 0;
+  uint64_t shrinks = 0;
+  uint64_t bytes_copied = 0;
+  size_t peak_size = 0;
+};
+
+struct Stack {
+  uintptr_t lo = 0;        // block start (lowest address)
+  uintptr_t hi = 0;        // block end; the stack grows down from here
+  uintptr_t saved_sp = 0;  // stack pointer while the stack is suspended
+  size_t initial_size = 0; // never shrink below this
+  StackKind kind = StackKind::Fiber;
+  uint64_t id = 0;         // thread number or fiber number, for messages
+  StackStats stats;
+
+  size_t size() const { return hi - lo; }
+  uintptr_t guard() const { return lo + MORESTACK_STACK_GUARD; }
+  bool contains(uintptr_t p) const { return p >= lo && p < hi; }
+};
+
+struct ThreadState {
+  uintptr_t os_sp;        // offset 0, read by morestack.S
+  Stack *current;         // offset 8
+  Stack *thread_stack;    // the thread's own growable stack (whole-program mode)
+  uint64_t thread_number; // 1 for the main thread
+  bool in_signal_altstack;
+};
+
+// Defined in thread_state.cpp; named for the assembly.
+extern "C" __thread ThreadState __morestack_thread
+    __attribute__((tls_model("initial-exec")));
+
+inline ThreadState &thread_state() { return __morestack_thread; }
+
+inline uintptr_t read_guard() {
+  uintptr_t g;
+  asm volatile("movq %%fs:%c1, %0" : "=r"(g) : "i"(MORESTACK_GUARD_TLS_OFFSET));
+  return g;
+}
+
+inline void write_guard(uintptr_t g) {
+  asm volatile("movq %0, %%fs:%c1" : : "r"(g), "i"(MORESTACK_GUARD_TLS_OFFSET) : "memory");
+}
+
+// Make `s` (or the OS stack, if null) the stack the thread runs on from
+// now on, as far as the guard is concerned.
+inline void set_current(Stack *s) {
+  thread_state().current = s;
+  write_guard(s ? s->guard() : 0);
+}
+
+// "main", "thread 3", "fiber 17": for messages.
+const char *describe(const Stack &s, char *buf, size_t len);
+
+// Number the calling thread (1 for the first thread that asks, normally main).
+uint64_t current_thread_number();
+
+} // namespace morestack
