@@ -1,0 +1,52 @@
+// morestack-clang++ compiles and links a C++ program: the plugin instruments
+// every function, lld rewrites the prologue of functions that call
+// uninstrumented code (libstdc++, libc), and main runs on the runtime's stack
+// (--wrap=main), at -O0 and at -O2.
+//
+// RUN: %morestack_clangxx -O0 %s -o %t.O0
+// RUN: llvm-objdump -d --no-show-raw-insn %t.O0 | FileCheck %s
+// RUN: %t.O0
+// RUN: %morestack_clangxx -O2 %s -o %t.O2
+// RUN: llvm-objdump -d --no-show-raw-insn %t.O2 | FileCheck %s
+// RUN: %t.O2
+
+// CHECK-LABEL: <_start>:
+// CHECK: {{lea|mov}}{{.*}}<__wrap_main>
+
+// CHECK-LABEL: <_ZN3Acc3addEi>:
+// CHECK-NEXT: cmpq %fs:{{0x70|112}}, %rsp
+
+// CHECK-LABEL: <call_libstdcxx>:
+// CHECK-NEXT: stc
+// CHECK-NEXT: nopl
+
+#include <cstddef>
+#include <string>
+
+namespace {
+__attribute__((noinline)) int leaf(int x) {
+  volatile int a[4];
+  a[x & 3] = x;
+  return a[x & 3];
+}
+} // namespace
+
+struct Acc {
+  int v = 1;
+  __attribute__((noinline)) int add(int x);
+};
+
+int Acc::add(int x) { return v + leaf(x) * 2; }
+
+extern "C" __attribute__((noinline)) std::size_t call_libstdcxx(const char *s) {
+  std::string str(s);
+  str += s;
+  return str.size();
+}
+
+int main(int argc, char **argv) {
+  if (argc > 5) // never: keep libstdc++ out of the run
+    return static_cast<int>(call_libstdcxx(argv[0]));
+  Acc acc;
+  return acc.add(argc) == 3 ? 0 : 1;
+}

@@ -1,0 +1,25 @@
+// -morestack-show and MORESTACK_WRAPPER_VERBOSE=1 print the final command on
+// stderr (and still run it); the wrapper option itself never reaches clang.
+//
+// RUN: %morestack_clang -morestack-show -O1 %s -o %t 2> %t.show
+// RUN: FileCheck %s --check-prefix=LINK --implicit-check-not=-morestack-show < %t.show
+// RUN: %t
+// RUN: env MORESTACK_WRAPPER_VERBOSE=1 %morestack_clang -O1 %s -o %t 2> %t.env
+// RUN: FileCheck %s --check-prefix=LINK < %t.env
+// LINK: morestack-clang: {{[^ ]*}}clang -O1 {{.*}} -fplugin={{[^ ]*}}MorestackPlugin{{[^ ]*}} -I{{[^ ]*}}include -fuse-ld=lld -Wl,--whole-archive {{[^ ]*}}libmorestack_rt.a -Wl,--no-whole-archive -Wl,--wrap=main -ldl -lpthread{{$}}
+//
+// Silent otherwise.
+// RUN: %morestack_clang -O1 %s -o %t 2>&1 | count 0
+// RUN: env MORESTACK_WRAPPER_VERBOSE=0 %morestack_clang -O1 %s -o %t 2>&1 | count 0
+//
+// The C++ wrapper runs clang++; after a user's -x, "-x none" keeps clang from
+// compiling the runtime archive as C++.
+// RUN: %morestack_clangxx -morestack-show -x c++ -O1 %s -o %t.cxx 2>&1 | FileCheck %s --check-prefix=CXX
+// CXX: morestack-clang++: {{[^ ]*}}clang++ -x c++ -O1 {{.*}} -fplugin={{[^ ]*}}MorestackPlugin{{[^ ]*}} -I{{[^ ]*}}include -fuse-ld=lld -x none -Wl,--whole-archive {{[^ ]*}}libmorestack_rt.a -Wl,--no-whole-archive -Wl,--wrap=main -ldl -lpthread{{$}}
+//
+// The printed command can be pasted into a shell: words with quotes or
+// spaces are quoted.
+// RUN: %morestack_clang -morestack-show -c %s -o %t.o '-DMSG="it'"'"'s a b"' 2>&1 | FileCheck %s --check-prefix=QUOTE
+// QUOTE: -o {{[^ ]*}}.o '-DMSG="it'\''s a b"' -fplugin=
+
+int main(void) { return 0; }
