@@ -98,9 +98,13 @@ function(_morestack_check_compilers target)
   endforeach()
   # lld is required (see docs/driver.md): refuse another linker chosen globally.
   foreach(var CMAKE_EXE_LINKER_FLAGS CMAKE_SHARED_LINKER_FLAGS CMAKE_MODULE_LINKER_FLAGS)
-    if("${${var}}" MATCHES "-fuse-ld=([^ ;]*)" AND NOT CMAKE_MATCH_1 MATCHES "lld")
+    if("${${var}}" MATCHES "-fuse-ld=([^ ;]*)")
+      set(linker "${CMAKE_MATCH_1}")
+      if(linker MATCHES "lld")
+        continue()
+      endif()
       message(FATAL_ERROR
-        "morestack_enable(${target}): ${var} selects the linker '${CMAKE_MATCH_1}', but morestack "
+        "morestack_enable(${target}): ${var} selects the linker '${linker}', but morestack "
         "needs lld: lld rewrites the prologue of every instrumented function that calls "
         "uninstrumented code (libc, libstdc++) so that it reserves stack for it; GNU ld "
         "silently leaves such calls to overflow the small stack and gold cannot handle "

@@ -1,0 +1,20 @@
+// -shared and -r links use lld but leave the runtime and --wrap=main to the
+// final executable (which must have the runtime exactly once).
+//
+// RUN: %morestack_clang -### -shared -fPIC %s -o %t.so 2>&1 \
+// RUN:   | FileCheck %s --implicit-check-not=libmorestack_rt --implicit-check-not=--wrap --implicit-check-not=whole-archive
+// RUN: %morestack_clang -### -r %s -o %t.r.o 2>&1 \
+// RUN:   | FileCheck %s --implicit-check-not=libmorestack_rt --implicit-check-not=--wrap --implicit-check-not=whole-archive
+// CHECK: "-cc1"{{.*}} "-load" "{{[^"]*}}MorestackPlugin{{[^"]*}}"
+// CHECK: "{{[^"]*}}ld.lld"
+//
+// And it really links: a shared library built by the wrapper, with lld's
+// rewrite of its libc-calling function.
+// RUN: %morestack_clang -O1 -shared -fPIC %s -o %t.so
+// RUN: llvm-objdump -d --no-show-raw-insn %t.so | FileCheck %s --check-prefix=DIS
+// DIS-LABEL: <lib_calls_libc>:
+// DIS-NEXT: stc
+
+#include <stdio.h>
+
+int lib_calls_libc(const char *s) { return puts(s) + 1; }
