@@ -28,7 +28,8 @@ uint64_t total_growths, total_bytes_copied;
 
 void verify_move(const Stack &s, uintptr_t new_sp, uintptr_t old_lo, uintptr_t old_hi) {
   char name[48];
-  size_t stale = count_stale_words((const uintptr_t *)new_sp, (const uintptr_t *)s.hi, old_lo, old_hi);
+  size_t stale = count_stale_words((const uintptr_t *)new_sp, (const uintptr_t *)s.hi, old_lo, old_hi,
+                                   pointer_guard());
   if (stale)
     fatal("verify: after moving the stack of %s, %zu words still point into the old block "
           "[%#lx, %#lx)", describe(s, name, sizeof name), stale, old_lo, old_hi);
@@ -68,7 +69,7 @@ uintptr_t stack_move(Stack &s, size_t new_size, uintptr_t sp) {
   const uintptr_t new_sp = sp + delta;
 
   memcpy((void *)new_sp, (const void *)sp, used);
-  relocate_words((uintptr_t *)new_sp, (uintptr_t *)new_hi, old_lo, old_hi, delta);
+  relocate_words((uintptr_t *)new_sp, (uintptr_t *)new_hi, old_lo, old_hi, delta, pointer_guard());
   pool_free((void *)old_lo, old_hi - old_lo);
 
   s.lo = new_lo;

@@ -29,7 +29,9 @@
 
 extern "C" void *__morestack_call_on_stack(void *(*fn)(void *), void *arg, uintptr_t stack_top,
                                            uintptr_t *os_sp);
-extern "C" int __real_main(int argc, char **argv, char **envp);
+// Weak: without --wrap=main (unit tests, -morestack-no-whole-program) nothing
+// calls __wrap_main and __real_main stays unresolved.
+extern "C" int __real_main(int argc, char **argv, char **envp) __attribute__((weak));
 
 namespace morestack {
 namespace {

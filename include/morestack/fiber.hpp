@@ -1,0 +1,104 @@
+// morestack/fiber.hpp: C++ fibers on growable stacks.
+//
+//   morestack::Fiber f([&] { work(); morestack::this_fiber::yield(); more(); });
+//   while (!f.resume()) { /* f yielded */ }
+//
+// A Fiber owns its callable (on the heap) and its stack (2 KiB to start,
+// grown by copying). resume() runs it until it yields or returns; an
+// exception that escapes the callable is caught on the fiber's stack and
+// rethrown by the resume() that was running it, in the resumer. Destroying
+// an unfinished Fiber discards it without unwinding its stack.
+//
+// The rule of copying stacks: a pointer to a fiber's local must not be kept
+// anywhere but on that fiber's own stack (not in the heap, a global, or
+// another stack) while the fiber may grow. The callable's captures live in
+// the heap, so [&] captures are fine when they refer to the creator's stack
+// (which does not move while the creator waits in resume()), as long as the
+// creator's own stack does not grow while the fiber still uses them.
+#ifndef MORESTACK_FIBER_HPP
+#define MORESTACK_FIBER_HPP
+
+#include <morestack/morestack.h>
+
+#include <exception>
+#include <memory>
+#include <type_traits>
+#include <utility>
+
+namespace morestack {
+
+class Fiber {
+public:
+  template <class F, class = std::enable_if_t<!std::is_same<std::decay_t<F>, Fiber>::value>>
+  explicit Fiber(F &&fn, size_t stack_size = 0)
+      : body_(new Body<std::decay_t<F>>(std::forward<F>(fn))),
+        fiber_(morestack_fiber_create(&Fiber::run, body_.get(), stack_size)) {}
+
+  Fiber(Fiber &&other) noexcept
+      : body_(std::move(other.body_)), fiber_(std::exchange(other.fiber_, nullptr)) {}
+  Fiber &operator=(Fiber &&other) noexcept {
+    if (this != &other) {
+      morestack_fiber_destroy(fiber_);
+      body_ = std::move(other.body_);
+      fiber_ = std::exchange(other.fiber_, nullptr);
+    }
+    return *this;
+  }
+  Fiber(const Fiber &) = delete;
+  Fiber &operator=(const Fiber &) = delete;
+  ~Fiber() { morestack_fiber_destroy(fiber_); }
+
+  // Run until the fiber yields (false) or finishes (true). Rethrows what
+  // escaped the fiber's callable.
+  bool resume() {
+    bool finished = morestack_fiber_resume(fiber_) != 0;
+    if (finished && body_->error) std::rethrow_exception(std::exchange(body_->error, nullptr));
+    return finished;
+  }
+
+  bool done() const { return morestack_fiber_done(fiber_) != 0; }
+
+  morestack_stack_stats stats() const {
+    morestack_stack_stats s;
+    morestack_fiber_stats(fiber_, &s);
+    return s;
+  }
+
+  morestack_fiber *native() const { return fiber_; }
+
+private:
+  struct BodyBase {
+    virtual ~BodyBase() = default;
+    virtual void call() = 0;
+    std::exception_ptr error;
+  };
+  template <class F> struct Body final : BodyBase {
+    explicit Body(F &&f) : fn(std::move(f)) {}
+    explicit Body(const F &f) : fn(f) {}
+    void call() override { fn(); }
+    F fn;
+  };
+
+  // Runs on the fiber's stack (compiled into the user's program, so it is
+  // instrumented like any other code).
+  static void run(void *p) {
+    BodyBase *b = static_cast<BodyBase *>(p);
+    try {
+      b->call();
+    } catch (...) {
+      b->error = std::current_exception();
+    }
+  }
+
+  std::unique_ptr<BodyBase> body_;
+  morestack_fiber *fiber_;
+};
+
+namespace this_fiber {
+inline void yield() { morestack_fiber_yield(); }
+inline bool in_fiber() { return morestack_fiber_current() != nullptr; }
+} // namespace this_fiber
+
+} // namespace morestack
+
+#endif // MORESTACK_FIBER_HPP
