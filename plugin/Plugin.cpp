@@ -1,1 +1,306 @@
-// placeholder
+//===- Plugin.cpp - The morestack clang plugin front end ------------------===//
+//
+// What this file does:
+//   The PluginASTAction "morestack" (AddBeforeMainAction, so loading the .so
+//   with -fplugin= is all it takes):
+//     - parses -fplugin-arg-morestack-<arg> (help, report, report-file=,
+//       no-vararg-outlining, allow-lto); an unknown argument is an error;
+//     - refuses, with an error, every configuration in which the stack check
+//       would silently be missing or broken: a target other than x86_64
+//       Linux LP64 (aarch64, riscv, i386 / -m32, x32 / -mx32, ...),
+//       -fcf-protection=branch|full, and -flto unless allow-lto;
+//     - registers the IR passes through CodeGenOptions::PassBuilderCallbacks:
+//         PipelineStart  NosplitMarkingPass  (annotations -> attribute)
+//         OptimizerLast  SplitStackPass      (the instrumentation)
+//     - returns an ASTConsumer that annotates clang's no_split_stack functions
+//       (NosplitAttr.h) before CodeGen sees them;
+//     - with `report`, asks the backend for -fstack-usage data and prints the
+//       report (Report.h) once code generation is over.
+//
+// Invariants:
+//   - Every error starts with "morestack:" and is a clang error diagnostic, so
+//     the compilation fails and produces no object file.
+//   - The plugin never adds itself to CodeGenOptions::PassPlugins.
+//   - When an error was reported here, no pass is registered.
+//
+//===----------------------------------------------------------------------===//
+#include "NosplitAttr.h"
+#include "NosplitMarking.h"
+#include "Options.h"
+#include "Report.h"
+#include "SplitStackPass.h"
+
+#include "morestack/abi.h"
+
+#include "clang/AST/ASTConsumer.h"
+#include "clang/AST/DeclGroup.h"
+#include "clang/Basic/Diagnostic.h"
+#include "clang/Basic/TargetInfo.h"
+#include "clang/Frontend/CompilerInstance.h"
+#include "clang/Frontend/FrontendPluginRegistry.h"
+#include "llvm/Passes/PassBuilder.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace clang;
+using namespace llvm;
+
+namespace morestack {
+namespace {
+
+constexpr const char *kHelp =
+    "morestack: Go-style growable stacks (clang plugin)\n"
+    "  Load:  clang -fplugin=MorestackPlugin.so ...  (x86_64 Linux only; link\n"
+    "         with -fuse-ld=lld and the morestack runtime)\n"
+    "  Plugin arguments, as -fplugin-arg-morestack-<arg>:\n"
+    "    help                 print this help (compilation continues)\n"
+    "    report               after code generation, print one line per\n"
+    "                         defined function to stderr: instrumented (with\n"
+    "                         its frame size) or skipped (with the reason)\n"
+    "    report-file=<path>   the same, written to <path> (appended)\n"
+    "    no-vararg-outlining  make every variadic function an error instead of\n"
+    "                         moving its body into a checked function\n"
+    "    allow-lto            accept -flto / -flto=thin (the prologues are\n"
+    "                         then emitted at link time; link with lld)\n"
+    "  Attribute: __attribute__((nosplit)), [[morestack::nosplit]], or\n"
+    "  __attribute__((no_split_stack)): no stack check for that function; its\n"
+    "  frame (and its nosplit callees') must fit in the nosplit budget\n"
+    "  (MORESTACK_NOSPLIT_BUDGET in morestack/abi.h: %u bytes).\n"
+    "  LLVM options (-mllvm): -morestack-warn-skipped\n"
+    "  Documentation: docs/plugin.md\n";
+
+void error(DiagnosticsEngine &Diags, const Twine &Msg) {
+  // Custom IDs are keyed by format string: pass the text as an argument.
+  unsigned ID = Diags.getCustomDiagID(DiagnosticsEngine::Error, "%0");
+  Diags.Report(ID) << Msg.str();
+}
+
+/// Forwards every diagnostic to clang's own consumer and prints the report
+/// when the source file ends, which is after code generation (the backend
+/// has written the stack-usage file by then).
+class ReportPrinter : public DiagnosticConsumer {
+public:
+  ReportPrinter(DiagnosticConsumer *Target,
+                std::unique_ptr<DiagnosticConsumer> OwnedTarget,
+                std::shared_ptr<Report> R, std::string TUName,
+                std::string StackUsagePath, bool RemoveStackUsage,
+                std::string OutPath)
+      : Target(Target), OwnedTarget(std::move(OwnedTarget)), R(std::move(R)),
+        TUName(std::move(TUName)), StackUsagePath(std::move(StackUsagePath)),
+        RemoveStackUsage(RemoveStackUsage), OutPath(std::move(OutPath)) {}
+
+  ~ReportPrinter() override {
+    if (RemoveStackUsage)
+      sys::fs::remove(StackUsagePath);
+  }
+
+  void BeginSourceFile(const LangOptions &LO, const Preprocessor *PP) override {
+    Target->BeginSourceFile(LO, PP);
+  }
+  void EndSourceFile() override {
+    printOnce();
+    Target->EndSourceFile();
+  }
+  void finish() override {
+    printOnce();
+    Target->finish();
+  }
+  void clear() override {
+    DiagnosticConsumer::clear();
+    Target->clear();
+  }
+  bool IncludeInDiagnosticCounts() const override {
+    return Target->IncludeInDiagnosticCounts();
+  }
+  void HandleDiagnostic(DiagnosticsEngine::Level Level,
+                        const Diagnostic &Info) override {
+    DiagnosticConsumer::HandleDiagnostic(Level, Info);
+    Target->HandleDiagnostic(Level, Info);
+  }
+
+private:
+  void printOnce() {
+    if (Printed || R->empty())
+      return; // the pass did not run (errors, -fsyntax-only, ...)
+    Printed = true;
+    StringMap<uint64_t> Sizes = Report::readStackUsage(StackUsagePath);
+    if (OutPath.empty()) {
+      R->print(errs(), TUName, Sizes);
+      return;
+    }
+    std::error_code EC;
+    raw_fd_ostream OS(OutPath, EC, sys::fs::OF_Append | sys::fs::OF_Text);
+    if (EC) {
+      errs() << "morestack: cannot write report to '" << OutPath
+             << "': " << EC.message() << "\n";
+      return;
+    }
+    R->print(OS, TUName, Sizes);
+  }
+
+  DiagnosticConsumer *Target;
+  std::unique_ptr<DiagnosticConsumer> OwnedTarget;
+  std::shared_ptr<Report> R;
+  std::string TUName, StackUsagePath;
+  bool RemoveStackUsage;
+  std::string OutPath;
+  bool Printed = false;
+};
+
+/// Annotates no_split_stack functions for CodeGen (NosplitAttr.h). It sits
+/// before CodeGen's consumer, so it sees every declaration first.
+class NosplitConsumer : public ASTConsumer {
+public:
+  explicit NosplitConsumer(CompilerInstance &CI) : CI(CI) {}
+
+  bool HandleTopLevelDecl(DeclGroupRef DG) override {
+    for (Decl *D : DG)
+      markNosplitFunctions(CI.getASTContext(), D);
+    return true;
+  }
+  void HandleInlineFunctionDefinition(FunctionDecl *D) override {
+    markNosplitFunctions(CI.getASTContext(), D);
+  }
+  void HandleInterestingDecl(DeclGroupRef DG) override {
+    HandleTopLevelDecl(DG);
+  }
+  void HandleCXXImplicitFunctionInstantiation(FunctionDecl *D) override {
+    markNosplitFunctions(CI.getASTContext(), D);
+  }
+  void HandleTopLevelDeclInObjCContainer(DeclGroupRef DG) override {
+    HandleTopLevelDecl(DG);
+  }
+
+private:
+  CompilerInstance &CI;
+};
+
+class MorestackAction : public PluginASTAction {
+protected:
+  bool ParseArgs(const CompilerInstance &CI,
+                 const std::vector<std::string> &Args) override {
+    DiagnosticsEngine &Diags = CI.getDiagnostics();
+    bool OK = true;
+    for (const std::string &Arg : Args) {
+      StringRef A(Arg);
+      if (A == "help") {
+        outs() << format(kHelp, unsigned(MORESTACK_NOSPLIT_BUDGET));
+        outs().flush();
+      } else if (A == "report") {
+        Opts.Report = true;
+      } else if (A.consume_front("report-file=")) {
+        if (A.empty()) {
+          error(Diags, "morestack: report-file= needs a path");
+          OK = false;
+        }
+        Opts.Report = true;
+        Opts.ReportFile = A.str();
+      } else if (A == "no-vararg-outlining") {
+        Opts.VarargOutlining = false;
+      } else if (A == "allow-lto") {
+        Opts.AllowLTO = true;
+      } else {
+        error(Diags, "morestack: unknown plugin argument '" + Arg +
+                         "' (try -fplugin-arg-morestack-help)");
+        OK = false;
+      }
+    }
+    // Returning false would silently unload the plugin: report and go on,
+    // the error diagnostic already fails the compilation.
+    (void)OK;
+    return true;
+  }
+
+  ActionType getActionType() override { return AddBeforeMainAction; }
+
+  std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &CI,
+                                                 StringRef InFile) override {
+    if (!checkConfiguration(CI))
+      return std::make_unique<ASTConsumer>();
+
+    std::shared_ptr<Report> R;
+    if (Opts.Report) {
+      R = std::make_shared<Report>();
+      installReportPrinter(CI, R, InFile);
+    }
+    PluginOptions PassOpts = Opts;
+    CI.getCodeGenOpts().PassBuilderCallbacks.push_back(
+        [PassOpts, R](PassBuilder &PB) {
+          PB.registerPipelineStartEPCallback(
+              [](ModulePassManager &MPM, OptimizationLevel) {
+                MPM.addPass(NosplitMarkingPass());
+              });
+          PB.registerOptimizerLastEPCallback(
+              [PassOpts, R](ModulePassManager &MPM, OptimizationLevel) {
+                MPM.addPass(SplitStackPass(PassOpts, R));
+              });
+        });
+    return std::make_unique<NosplitConsumer>(CI);
+  }
+
+private:
+  /// Errors for configurations that would give unchecked or unpatchable code.
+  bool checkConfiguration(CompilerInstance &CI) {
+    DiagnosticsEngine &Diags = CI.getDiagnostics();
+    const llvm::Triple &T = CI.getTarget().getTriple();
+    const CodeGenOptions &CG = CI.getCodeGenOpts();
+    bool OK = true;
+    if (T.getArch() != llvm::Triple::x86_64 || !T.isOSLinux() || T.isX32()) {
+      error(Diags, "morestack: unsupported target '" + T.str() +
+                       "': stack checks are only implemented for x86_64 "
+                       "Linux (LP64); not x32, not i386, not other "
+                       "architectures");
+      OK = false;
+    }
+    if (CG.CFProtectionBranch) {
+      error(Diags,
+            "morestack: -fcf-protection=branch/full is not supported: the "
+            "endbr64 it puts before the stack check keeps lld from rewriting "
+            "the prologue of functions that call uninstrumented code; use "
+            "-fcf-protection=none (or =return)");
+      OK = false;
+    }
+    if ((CG.PrepareForLTO || CG.PrepareForThinLTO) && !Opts.AllowLTO) {
+      error(Diags,
+            "morestack: -flto is not supported by default: code is generated "
+            "in the linker, outside the compiler that loaded the plugin; "
+            "drop -flto, or pass -fplugin-arg-morestack-allow-lto and link "
+            "with lld (see docs/plugin.md)");
+      OK = false;
+    }
+    return OK;
+  }
+
+  void installReportPrinter(CompilerInstance &CI, std::shared_ptr<Report> R,
+                            StringRef InFile) {
+    CodeGenOptions &CG = CI.getCodeGenOpts();
+    std::string SUPath = CG.StackUsageOutput;
+    bool Remove = false;
+    if (SUPath.empty()) {
+      // Not asked for by the user: a private temporary file.
+      SmallString<128> Tmp;
+      if (!sys::fs::createTemporaryFile("morestack", "su", Tmp)) {
+        SUPath = std::string(Tmp);
+        CG.StackUsageOutput = SUPath;
+        Remove = true;
+      }
+    }
+    DiagnosticsEngine &Diags = CI.getDiagnostics();
+    DiagnosticConsumer *Old = Diags.getClient();
+    std::unique_ptr<DiagnosticConsumer> Owned = Diags.takeClient();
+    Diags.setClient(new ReportPrinter(Old, std::move(Owned), std::move(R),
+                                      InFile.str(), SUPath, Remove,
+                                      Opts.ReportFile),
+                    /*ShouldOwnClient=*/true);
+  }
+
+  PluginOptions Opts;
+};
+
+} // namespace
+} // namespace morestack
+
+static FrontendPluginRegistry::Add<morestack::MorestackAction>
+    RegisterAction("morestack", "Go-style growable stacks: stack checks in "
+                                "every function prologue");

@@ -1,0 +1,94 @@
+//===- DynamicAllocaReserve.cpp - Make room before dynamic allocas --------===//
+//
+// What this file does:
+//   Implements reserveDynamicAllocas() (see DynamicAllocaReserve.h). The
+//   callee is declared as `void __morestack_reserve(i64) nounwind` (name
+//   from MORESTACK_FN_RESERVE in include/morestack/abi.h).
+//
+// Invariants: see DynamicAllocaReserve.h. In addition, the size expression
+// is computed in i64 with wrapping arithmetic; a count large enough to wrap
+// is already undefined behaviour for the alloca itself.
+//
+//===----------------------------------------------------------------------===//
+#include "DynamicAllocaReserve.h"
+
+#include "morestack/abi.h"
+
+#include "llvm/ADT/Statistic.h"
+#include "llvm/IR/DataLayout.h"
+#include "llvm/IR/Function.h"
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/InstIterator.h"
+#include "llvm/IR/Instructions.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Debug.h"
+
+#define DEBUG_TYPE "morestack-alloca"
+
+using namespace llvm;
+
+STATISTIC(NumReserved, "Dynamic allocas preceded by __morestack_reserve");
+
+static cl::opt<bool> ClReserveDynamicAllocas(
+    "morestack-reserve-dynamic-allocas", cl::init(true), cl::Hidden,
+    cl::desc("Call " MORESTACK_FN_RESERVE " before every dynamic alloca of a "
+             "checked function (turning this off leaves the backend's "
+             "__morestack_allocate_stack_space fallback, which leaks; for "
+             "debugging only)"));
+
+namespace morestack {
+
+/// x86-64 keeps %rsp 16-byte aligned across dynamic allocations.
+static constexpr uint64_t kStackAlign = 16;
+
+static SmallVector<AllocaInst *, 4> dynamicAllocas(Function &F) {
+  SmallVector<AllocaInst *, 4> Result;
+  for (Instruction &I : instructions(F))
+    if (auto *AI = dyn_cast<AllocaInst>(&I))
+      if (!AI->isStaticAlloca())
+        Result.push_back(AI);
+  return Result;
+}
+
+unsigned countDynamicAllocas(Function &F) { return dynamicAllocas(F).size(); }
+
+unsigned reserveDynamicAllocas(Function &F) {
+  if (!ClReserveDynamicAllocas)
+    return 0;
+  SmallVector<AllocaInst *, 4> Allocas = dynamicAllocas(F);
+  if (Allocas.empty())
+    return 0;
+
+  Module &M = *F.getParent();
+  const DataLayout &DL = M.getDataLayout();
+  LLVMContext &Ctx = M.getContext();
+  Type *I64 = Type::getInt64Ty(Ctx);
+  FunctionCallee Reserve = M.getOrInsertFunction(
+      MORESTACK_FN_RESERVE,
+      AttributeList().addFnAttribute(Ctx, Attribute::NoUnwind),
+      Type::getVoidTy(Ctx), I64);
+
+  for (AllocaInst *AI : Allocas) {
+    IRBuilder<> B(AI);
+    B.SetCurrentDebugLocation(AI->getDebugLoc());
+    TypeSize EltSize = DL.getTypeAllocSize(AI->getAllocatedType());
+    // Scalable types do not exist on x86-64; size them as their minimum.
+    uint64_t Elt = EltSize.getKnownMinValue();
+    uint64_t AlignV = std::max<uint64_t>(AI->getAlign().value(), kStackAlign);
+    // bytes = (count * elt + max(align, 16) - 1) & ~15
+    Value *Count = B.CreateZExtOrTrunc(AI->getArraySize(), I64);
+    Value *Bytes = B.CreateMul(Count, ConstantInt::get(I64, Elt));
+    Bytes = B.CreateAdd(Bytes, ConstantInt::get(I64, AlignV - 1));
+    Bytes = B.CreateAnd(Bytes, ConstantInt::get(I64, ~(kStackAlign - 1)),
+                        "morestack.reserve");
+    CallInst *Call = B.CreateCall(Reserve, {Bytes});
+    Call->setDoesNotThrow();
+    ++NumReserved;
+  }
+  LLVM_DEBUG(dbgs() << "alloca: " << F.getName() << ": " << Allocas.size()
+                    << " reserve call(s)\n");
+  return Allocas.size();
+}
+
+} // namespace morestack

@@ -1,0 +1,252 @@
+//===- SplitStackPass.cpp - Give every function a stack check -------------===//
+//
+// What this file does:
+//   For every function definition in the module, in order:
+//     1. classify it: skipped with a reason (nosplit, naked, ifunc resolver,
+//        interrupt or unsupported calling convention, a __morestack* runtime
+//        function), variadic, or to be instrumented;
+//     2. variadic functions are split by outlineVarargBody() into a nosplit
+//        thunk and an instrumented body (or skipped, with a warning, when
+//        that is impossible; or an error with no-vararg-outlining);
+//     3. instrumented functions get __morestack_reserve calls before their
+//        dynamic allocas and the "split-stack" attribute.
+//   The backend (X86FrameLowering::adjustForSegmentedStacks) then emits the
+//   prologue, and the AsmPrinter the .note.GNU-split-stack section that tells
+//   lld the object is split-stack.
+//
+// Where it runs: OptimizerLast, at every optimisation level (the callback is
+// invoked by buildO0DefaultPipeline too), i.e. after inlining, coroutine
+// splitting and every other IR transformation clang schedules before code
+// generation, so every function that will be emitted exists by then.
+//
+// Invariants: see SplitStackPass.h.
+//
+//===----------------------------------------------------------------------===//
+#include "SplitStackPass.h"
+#include "DynamicAllocaReserve.h"
+#include "NosplitMarking.h"
+#include "VarargOutlining.h"
+
+#include "morestack/abi.h"
+
+#include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/ADT/Statistic.h"
+#include "llvm/IR/DiagnosticInfo.h"
+#include "llvm/IR/DiagnosticPrinter.h"
+#include "llvm/IR/Function.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Debug.h"
+#include "llvm/TargetParser/Triple.h"
+
+#define DEBUG_TYPE "morestack"
+
+using namespace llvm;
+
+STATISTIC(NumInstrumented, "Functions given a split-stack prologue");
+STATISTIC(NumSkipped, "Function definitions left without a stack check");
+
+static cl::opt<bool> ClWarnSkipped(
+    "morestack-warn-skipped", cl::init(false),
+    cl::desc("Warn about every function definition left without a stack "
+             "check, whatever the reason (nosplit and naked included)"));
+
+namespace morestack {
+
+namespace {
+
+/// A plain-text diagnostic of a plugin-allocated kind. Clang prints such
+/// diagnostics verbatim as its own errors / warnings (backend-plugin), so an
+/// error fails the compilation.
+class MorestackDiagnostic : public DiagnosticInfo {
+public:
+  MorestackDiagnostic(const std::string &Msg, DiagnosticSeverity Severity)
+      : DiagnosticInfo(kind(), Severity), Msg(Msg) {}
+  void print(DiagnosticPrinter &DP) const override { DP << Msg; }
+
+private:
+  static int kind() {
+    static const int K = getNextAvailablePluginDiagnosticKind();
+    return K;
+  }
+  const std::string &Msg;
+};
+
+/// Reports through the LLVMContext, which clang turns into its own
+/// diagnostics.
+void diagnose(Module &M, DiagnosticSeverity Severity, const Twine &Msg) {
+  std::string Text = Msg.str();
+  M.getContext().diagnose(MorestackDiagnostic(Text, Severity));
+}
+
+bool isSupportedTarget(const Triple &T) {
+  return T.getArch() == Triple::x86_64 && T.isOSLinux() && !T.isX32();
+}
+
+/// Calling conventions whose arguments leave %r10, %r11 and %rax free at
+/// entry: the split-stack prologue uses them as scratch registers.
+bool isSupportedCallingConv(CallingConv::ID CC) {
+  switch (CC) {
+  case CallingConv::C:
+  case CallingConv::Fast:
+  case CallingConv::Cold:
+  case CallingConv::PreserveMost:
+  case CallingConv::PreserveAll:
+  case CallingConv::Tail:
+  case CallingConv::X86_64_SysV:
+  case CallingConv::Swift:
+  case CallingConv::SwiftTail:
+    return true;
+  default:
+    return false;
+  }
+}
+
+/// Why F must not be instrumented, if it must not.
+std::optional<SkipReason>
+skipReason(Function &F, const SmallPtrSetImpl<Function *> &IfuncResolvers) {
+  if (F.getName().starts_with(MORESTACK_FN_MORESTACK))
+    return SkipReason::Runtime;
+  if (F.hasFnAttribute(kVarargThunkFnAttr))
+    return SkipReason::VarargThunk; // outlined by an earlier run
+  if (F.hasFnAttribute(kNosplitFnAttr))
+    return SkipReason::Nosplit;
+  if (F.hasFnAttribute(Attribute::Naked))
+    return SkipReason::Naked;
+  if (IfuncResolvers.contains(&F))
+    return SkipReason::IfuncResolver;
+  if (F.getCallingConv() == CallingConv::X86_INTR)
+    return SkipReason::InterruptCC;
+  if (!isSupportedCallingConv(F.getCallingConv()))
+    return SkipReason::UnsupportedCC;
+  return std::nullopt;
+}
+
+class Instrumenter {
+public:
+  Instrumenter(Module &M, const PluginOptions &Opts, Report *R)
+      : M(M), Opts(Opts), R(R) {}
+
+  bool run();
+
+private:
+  void skip(Function &F, SkipReason Reason, const Twine &Detail = "");
+  void instrument(Function &F, const Twine &Detail = "");
+  void handleVararg(Function &F);
+
+  Module &M;
+  const PluginOptions &Opts;
+  Report *R;
+};
+
+void Instrumenter::skip(Function &F, SkipReason Reason, const Twine &Detail) {
+  // -fsplit-stack may have put the attribute there already.
+  F.removeFnAttr(kSplitStackFnAttr);
+  ++NumSkipped;
+  std::string DetailStr = Detail.str();
+  if (R)
+    R->addSkipped(F.getName(), Reason, DetailStr);
+
+  bool Warn = ClWarnSkipped || Reason == SkipReason::UnsupportedCC ||
+              Reason == SkipReason::VarargUnoutlinable;
+  if (Warn)
+    diagnose(M, DS_Warning,
+             "morestack: function '" + F.getName() +
+                 "' is left without a stack check (" + skipReasonName(Reason) +
+                 (DetailStr.empty() ? "" : ": " + DetailStr) + ")");
+
+  // A nosplit frame must fit MORESTACK_NOSPLIT_BUDGET; a dynamic alloca has
+  // no bound the compiler can see.
+  if (Reason == SkipReason::Nosplit || Reason == SkipReason::Naked) {
+    if (unsigned N = countDynamicAllocas(F))
+      diagnose(M, DS_Warning,
+               "morestack: nosplit function '" + F.getName() + "' has " +
+                   Twine(N) +
+                   " dynamic alloca(s)/VLA(s): their size is not covered by "
+                   "the nosplit budget of " +
+                   Twine(MORESTACK_NOSPLIT_BUDGET) + " bytes");
+  }
+}
+
+void Instrumenter::instrument(Function &F, const Twine &Detail) {
+  unsigned Reserved = reserveDynamicAllocas(F);
+  F.addFnAttr(kSplitStackFnAttr);
+  ++NumInstrumented;
+  if (R)
+    R->addInstrumented(F.getName(), Reserved, Detail.str());
+}
+
+void Instrumenter::handleVararg(Function &F) {
+  if (!Opts.VarargOutlining) {
+    diagnose(M, DS_Error,
+             "morestack: variadic function '" + F.getName() +
+                 "' cannot have a stack check (vararg outlining is disabled "
+                 "by -fplugin-arg-morestack-no-vararg-outlining); mark it "
+                 "nosplit or drop that option");
+    skip(F, SkipReason::VarargUnoutlinable, "vararg outlining disabled");
+    return;
+  }
+  std::string WhyNot;
+  Function *Body = outlineVarargBody(F, WhyNot);
+  if (!Body) {
+    skip(F, SkipReason::VarargUnoutlinable, WhyNot);
+    return;
+  }
+  skip(F, SkipReason::VarargThunk, "body in " + Body->getName());
+  instrument(*Body, "outlined body of variadic '" + F.getName() + "'");
+}
+
+bool Instrumenter::run() {
+  Triple T(M.getTargetTriple());
+  if (!isSupportedTarget(T)) {
+    diagnose(M, DS_Error,
+             "morestack: unsupported target '" + M.getTargetTriple() +
+                 "': stack checks are only implemented for x86_64 Linux "
+                 "(LP64); refusing to emit unchecked code");
+    return false;
+  }
+
+  SmallPtrSet<Function *, 4> IfuncResolvers;
+  for (GlobalIFunc &GI : M.ifuncs())
+    if (Function *Resolver = GI.getResolverFunction())
+      IfuncResolvers.insert(Resolver);
+
+  // Snapshot: outlining adds functions while we go.
+  SmallVector<Function *, 64> Defined;
+  for (Function &F : M)
+    if (!F.isDeclaration() && !F.hasAvailableExternallyLinkage())
+      Defined.push_back(&F);
+
+  for (Function *F : Defined) {
+    if (std::optional<SkipReason> Reason = skipReason(*F, IfuncResolvers)) {
+      std::string Detail;
+      if (*Reason == SkipReason::UnsupportedCC)
+        Detail = "calling convention " + std::to_string(F->getCallingConv());
+      else if (*Reason == SkipReason::VarargThunk)
+        Detail = ("body in " + F->getFnAttribute(kVarargThunkFnAttr)
+                                   .getValueAsString())
+                     .str();
+      skip(*F, *Reason, Detail);
+    } else if (F->isVarArg()) {
+      handleVararg(*F);
+    } else {
+      instrument(*F);
+    }
+  }
+  M.getOrInsertNamedMetadata(kDoneMetadata);
+  return true;
+}
+
+} // namespace
+
+PreservedAnalyses SplitStackPass::run(Module &M, ModuleAnalysisManager &) {
+  if (M.getNamedMetadata(kDoneMetadata))
+    return PreservedAnalyses::all(); // already done (idempotent)
+  // In case the PipelineStart half did not run in this pipeline.
+  consumeNosplitAnnotations(M);
+  if (!Instrumenter(M, Opts, TheReport.get()).run())
+    return PreservedAnalyses::all();
+  return PreservedAnalyses::none();
+}
+
+} // namespace morestack

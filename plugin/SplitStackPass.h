@@ -1,0 +1,51 @@
+//===- SplitStackPass.h - Give every function a stack check -----*- C++ -*-===//
+//
+// What this file does:
+//   Declares SplitStackPass, the module pass that decides, for every function
+//   defined in the module, whether it gets the "split-stack" attribute (and so
+//   LLVM's Go-shaped stack check in its prologue) or is skipped, and why.
+//
+// Invariants (after the pass, for every function definition F):
+//   - F has "split-stack"  <=>  F is recorded as instrumented.
+//   - If F is skipped, the reason is one of Report.h's SkipReason values; no
+//     definition is left unchecked without one.
+//   - No variadic function has "split-stack" (the backend cannot handle it);
+//     a variadic F that could be outlined is a nosplit thunk whose body
+//     F.morestack.body is instrumented.
+//   - Every non-static alloca of an instrumented function is preceded by a
+//     call to __morestack_reserve (DynamicAllocaReserve.h).
+//   - The module is for x86_64 Linux (LP64), or the pass reports an error
+//     and changes nothing.
+//
+//===----------------------------------------------------------------------===//
+#ifndef MORESTACK_PLUGIN_SPLITSTACKPASS_H
+#define MORESTACK_PLUGIN_SPLITSTACKPASS_H
+
+#include "Options.h"
+#include "Report.h"
+
+#include "llvm/IR/PassManager.h"
+
+#include <memory>
+
+namespace morestack {
+
+class SplitStackPass : public llvm::PassInfoMixin<SplitStackPass> {
+public:
+  /// Report may be null (no -fplugin-arg-morestack-report).
+  SplitStackPass(PluginOptions Opts, std::shared_ptr<Report> R)
+      : Opts(std::move(Opts)), TheReport(std::move(R)) {}
+
+  llvm::PreservedAnalyses run(llvm::Module &M, llvm::ModuleAnalysisManager &);
+
+  /// Never skipped, not even for optnone functions at -O0.
+  static bool isRequired() { return true; }
+
+private:
+  PluginOptions Opts;
+  std::shared_ptr<Report> TheReport;
+};
+
+} // namespace morestack
+
+#endif // MORESTACK_PLUGIN_SPLITSTACKPASS_H
