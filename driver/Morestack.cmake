@@ -24,7 +24,8 @@
 #   SHARED, MODULE  link option -fuse-ld=lld only (lld rewrites the prologues of
 #                   functions that call uninstrumented code). The runtime is not
 #                   linked in: it belongs, once, in the executable, which must be
-#                   morestack_enable()d itself.
+#                   morestack_enable()d itself. NOT SUPPORTED YET (a warning):
+#                   libgcc.a's own __morestack gets linked into the library.
 #   STATIC, OBJECT  compile options only; link the library into a
 #                   morestack_enable()d executable.
 #
@@ -164,6 +165,10 @@ function(morestack_enable target)
     target_link_options(${target} PRIVATE -ldl -lpthread)
     set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS "${runtime}")
   elseif(type STREQUAL "SHARED_LIBRARY" OR type STREQUAL "MODULE_LIBRARY")
+    message(WARNING "morestack_enable(${target}): shared libraries are not supported yet: clang "
+                    "links libgcc.a into them, and its __morestack (GCC's split-stack runtime, not "
+                    "morestack's) gets linked in for the library's instrumented functions. "
+                    "Prefer a STATIC library (see docs/driver.md).")
     target_link_options(${target} PRIVATE -fuse-ld=lld)
   endif()
 endfunction()

@@ -1,0 +1,16 @@
+// XFAIL: *
+// -morestack-no-whole-program must link and run: main keeps its own stack and
+// _start calls it directly, not the runtime's __wrap_main.
+//
+// Expected to fail until the runtime references __real_main weakly (without
+// --wrap=main nothing defines it, and the whole-archive runtime makes lld
+// report "undefined symbol: __real_main"). When this test XPASSes, delete the
+// XFAIL line.
+//
+// RUN: %morestack_clang -morestack-no-whole-program -O1 %s -o %t
+// RUN: llvm-objdump -d --no-show-raw-insn %t | FileCheck %s
+// RUN: %t
+// CHECK-LABEL: <_start>:
+// CHECK: {{lea|mov}}{{.*}}<main>
+
+int main(void) { return 0; }
