@@ -12,8 +12,8 @@
 namespace morestack {
 
 struct Config {
-  size_t main_stack = 64 * 1024;
-  size_t thread_stack = 64 * 1024;
+  size_t main_stack = 8 << 20;    // see docs/runtime.md: "Why main and threads start large"
+  size_t thread_stack = 8 << 20;
   size_t fiber_stack = MORESTACK_MIN_STACK;
   size_t max_stack = size_t(1) << 30;
   bool verify = false;

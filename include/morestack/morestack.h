@@ -52,8 +52,8 @@ morestack_fiber *morestack_fiber_current(void);
 
 /* ---- Configuration ------------------------------------------------------
  * Each setting also has an environment variable, read once at start-up:
- *   MORESTACK_MAIN_STACK      initial stack of main        (default 64K)
- *   MORESTACK_THREAD_STACK    initial stack of threads     (default 64K)
+ *   MORESTACK_MAIN_STACK      initial stack of main        (default 8M)
+ *   MORESTACK_THREAD_STACK    initial stack of threads     (default 8M)
  *   MORESTACK_FIBER_STACK     initial stack of fibers      (default 2K)
  *   MORESTACK_MAX_STACK       largest any stack may grow   (default 1G)
  *   MORESTACK_NONSPLIT_RESERVE room kept for uninstrumented callees (16K)
