@@ -8,7 +8,8 @@
 //     - refuses, with an error, every configuration in which the stack check
 //       would silently be missing or broken: a target other than x86_64
 //       Linux LP64 (aarch64, riscv, i386 / -m32, x32 / -mx32, ...),
-//       -fcf-protection=branch|full, and -flto unless allow-lto;
+//       -fcf-protection=branch|full, -flto unless allow-lto, and
+//       -disable-llvm-passes (-save-temps) when it would produce code;
 //     - registers the IR passes through CodeGenOptions::PassBuilderCallbacks:
 //         PipelineStart  NosplitMarkingPass  (annotations -> attribute)
 //         OptimizerLast  SplitStackPass      (the instrumentation)
@@ -37,6 +38,7 @@
 #include "clang/Basic/Diagnostic.h"
 #include "clang/Basic/TargetInfo.h"
 #include "clang/Frontend/CompilerInstance.h"
+#include "clang/Frontend/FrontendOptions.h"
 #include "clang/Frontend/FrontendPluginRegistry.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/FileSystem.h"
@@ -73,6 +75,11 @@ constexpr const char *kHelp =
 void error(DiagnosticsEngine &Diags, const Twine &Msg) {
   // Custom IDs are keyed by format string: pass the text as an argument.
   unsigned ID = Diags.getCustomDiagID(DiagnosticsEngine::Error, "%0");
+  Diags.Report(ID) << Msg.str();
+}
+
+void warning(DiagnosticsEngine &Diags, const Twine &Msg) {
+  unsigned ID = Diags.getCustomDiagID(DiagnosticsEngine::Warning, "%0");
   Diags.Report(ID) << Msg.str();
 }
 
@@ -268,6 +275,22 @@ private:
             "drop -flto, or pass -fplugin-arg-morestack-allow-lto and link "
             "with lld (see docs/plugin.md)");
       OK = false;
+    }
+    if (CG.DisableLLVMPasses) {
+      // No pass pipeline runs, so neither do the plugin's passes. With
+      // -save-temps the bitcode is compiled later from IR, where no plugin
+      // can act: the object would have no stack checks at all.
+      if (CI.getFrontendOpts().ProgramAction == frontend::EmitLLVM) {
+        warning(Diags, "morestack: -disable-llvm-passes: the IR is printed "
+                       "before the plugin's passes, so it has no stack checks");
+      } else {
+        error(Diags, "morestack: -disable-llvm-passes (which -save-temps "
+                     "implies) skips the plugin's passes, and IR compiled "
+                     "later is compiled without the plugin: the code would "
+                     "have no stack checks; drop -save-temps / "
+                     "-disable-llvm-passes");
+        OK = false;
+      }
     }
     return OK;
   }
