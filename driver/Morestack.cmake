@@ -43,14 +43,23 @@ if(CMAKE_VERSION VERSION_LESS 3.20)
 endif()
 
 # morestack_set_paths(PLUGIN <file> RUNTIME <file> INCLUDE_DIR <dir>
+#                     [PLUGIN_FILE_DEPENDS <file>] [RUNTIME_FILE_DEPENDS <file>]
 #                     [CLANG <file>] [CLANGXX <file>] [DEPENDS <targets>...])
 # Where morestack's pieces are; called by morestack-config.cmake or by
-# morestack's own driver/CMakeLists.txt (with generator expressions and the
-# targets that build them). Stored as global properties, so that
-# morestack_enable() works from every directory of the project.
+# morestack's own driver/CMakeLists.txt (with generator expressions, stamp
+# files standing for the plugin and runtime in dependencies, and the targets
+# that build them). Stored as global properties, so that morestack_enable()
+# works from every directory of the project.
 function(morestack_set_paths)
-  cmake_parse_arguments(PARSE_ARGV 0 ARG "" "PLUGIN;RUNTIME;INCLUDE_DIR;CLANG;CLANGXX" "DEPENDS")
-  foreach(key PLUGIN RUNTIME INCLUDE_DIR CLANG CLANGXX DEPENDS)
+  cmake_parse_arguments(PARSE_ARGV 0 ARG ""
+    "PLUGIN;RUNTIME;INCLUDE_DIR;PLUGIN_FILE_DEPENDS;RUNTIME_FILE_DEPENDS;CLANG;CLANGXX" "DEPENDS")
+  if(NOT ARG_PLUGIN_FILE_DEPENDS)
+    set(ARG_PLUGIN_FILE_DEPENDS "${ARG_PLUGIN}")
+  endif()
+  if(NOT ARG_RUNTIME_FILE_DEPENDS)
+    set(ARG_RUNTIME_FILE_DEPENDS "${ARG_RUNTIME}")
+  endif()
+  foreach(key PLUGIN RUNTIME INCLUDE_DIR PLUGIN_FILE_DEPENDS RUNTIME_FILE_DEPENDS CLANG CLANGXX DEPENDS)
     set_property(GLOBAL PROPERTY MORESTACK_${key} "${ARG_${key}}")
   endforeach()
 endfunction()
@@ -130,6 +139,8 @@ function(morestack_enable target)
   get_property(runtime GLOBAL PROPERTY MORESTACK_RUNTIME)
   get_property(include_dir GLOBAL PROPERTY MORESTACK_INCLUDE_DIR)
   get_property(deps GLOBAL PROPERTY MORESTACK_DEPENDS)
+  get_property(plugin_file_dep GLOBAL PROPERTY MORESTACK_PLUGIN_FILE_DEPENDS)
+  get_property(runtime_file_dep GLOBAL PROPERTY MORESTACK_RUNTIME_FILE_DEPENDS)
   if(NOT plugin OR NOT runtime OR NOT include_dir)
     message(FATAL_ERROR "morestack_enable(${target}): morestack's paths are not set: use "
                         "find_package(morestack CONFIG REQUIRED PATHS <morestack build>/lib/cmake/morestack)")
@@ -151,7 +162,7 @@ function(morestack_enable target)
   endif()
   # Defer until the directory is done, so that sources added after this call count.
   cmake_language(EVAL CODE
-    "cmake_language(DEFER CALL _morestack_object_depends [[${target}]] [[${plugin}]])")
+    "cmake_language(DEFER CALL _morestack_object_depends [[${target}]] [[${plugin_file_dep}]])")
 
   if(type STREQUAL "EXECUTABLE")
     target_link_options(${target} PRIVATE -fuse-ld=lld
@@ -163,7 +174,7 @@ function(morestack_enable target)
     # target that uses the plain (keyword-less) signature; lld does not care
     # where a shared library appears on the command line.
     target_link_options(${target} PRIVATE -ldl -lpthread)
-    set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS "${runtime}")
+    set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS "${runtime_file_dep}")
   elseif(type STREQUAL "SHARED_LIBRARY" OR type STREQUAL "MODULE_LIBRARY")
     message(WARNING "morestack_enable(${target}): shared libraries are not supported yet: clang "
                     "links libgcc.a into them, and its __morestack (GCC's split-stack runtime, not "

@@ -1,11 +1,7 @@
-// XFAIL: *
 // -morestack-no-whole-program must link and run: main keeps its own stack and
 // _start calls it directly, not the runtime's __wrap_main.
-//
-// Expected to fail until the runtime references __real_main weakly (without
-// --wrap=main nothing defines it, and the whole-archive runtime makes lld
-// report "undefined symbol: __real_main"). When this test XPASSes, delete the
-// XFAIL line.
+// (The whole-archive runtime must refer to __real_main weakly: without
+// --wrap=main nothing defines it.)
 //
 // RUN: %morestack_clang -morestack-no-whole-program -O1 %s -o %t
 // RUN: llvm-objdump -d --no-show-raw-insn %t | FileCheck %s
