@@ -14,6 +14,7 @@ uint64_t fiber_count_live();
 namespace {
 void fill(const Stack &s, morestack_stack_stats *out) {
   out->size = s.size();
+  out->initial_size = s.initial_size;
   out->peak_size = s.stats.peak_size;
   out->growths = s.stats.growths;
   out->shrinks = s.stats.shrinks;

@@ -1,16 +1,26 @@
 // runtime/whole_program.cpp: main and every thread on growable stacks.
 //
-// The wrappers link with -Wl,--wrap=main, so the C library's start code
-// calls __wrap_main instead of main. __wrap_main creates main's managed stack
-// (config.main_stack) and runs the real main on it; when main returns, the
-// thread is back on its OS stack with the guard at 0, so exit handlers and
-// static destructors run unchecked on the OS stack, as usual.
+// The runtime defines __libc_start_main, which the program's start code
+// (crt1.o) calls with the address of main: ours wins over libc's because
+// the executable defines it, and it calls libc's with main_on_growable_stack
+// in place of main. That creates main's managed stack (config.main_stack)
+// and runs the real main on it; when main returns, the thread is back on its
+// OS stack with the guard at 0, so exit handlers and static destructors run
+// unchecked on the OS stack, as usual.
+//
+// (Not -Wl,--wrap=main: lld's wrapping redirects the object's own symbol
+// `main`, so lld no longer finds main's prologue to rewrite when main calls
+// uninstrumented code, and main's calls into libc lose their reserve.)
+//
+// Linking with -Wl,--defsym=__morestack_no_whole_program=1 (the wrappers'
+// -morestack-no-whole-program) turns this off: main and threads keep their
+// OS stacks, and only fibers grow.
 //
 // pthread_create is interposed (the executable's definition wins over
 // libc's, also for calls from libstdc++'s std::thread). Once main runs on a
 // managed stack, every new thread runs its start routine on a managed stack
 // of config.thread_stack bytes; before that (threads started by
-// constructors), and in programs not linked with --wrap=main, threads start
+// constructors), and in programs that opted out of whole-program mode, threads start
 // as usual and never grow.
 //
 // Each managed thread gets an alternate signal stack (signals.h). Its stack
@@ -29,9 +39,8 @@
 
 extern "C" void *__morestack_call_on_stack(void *(*fn)(void *), void *arg, uintptr_t stack_top,
                                            uintptr_t *os_sp);
-// Weak: without --wrap=main (unit tests, -morestack-no-whole-program) nothing
-// calls __wrap_main and __real_main stays unresolved.
-extern "C" int __real_main(int argc, char **argv, char **envp) __attribute__((weak));
+// Defined, with any non-zero value, by -Wl,--defsym to opt out.
+extern "C" char __morestack_no_whole_program __attribute__((weak));
 
 namespace morestack {
 namespace {
@@ -50,6 +59,9 @@ void *run_on_stack(Stack &s, void *(*fn)(void *), void *arg) {
   return result;
 }
 
+using main_fn = int (*)(int, char **, char **);
+main_fn user_main;
+
 struct MainArgs {
   int argc;
   char **argv;
@@ -59,7 +71,7 @@ struct MainArgs {
 
 void *call_main(void *p) {
   MainArgs *a = (MainArgs *)p;
-  a->result = __real_main(a->argc, a->argv, a->envp);
+  a->result = user_main(a->argc, a->argv, a->envp);
   return nullptr;
 }
 
@@ -95,18 +107,37 @@ pthread_create_fn real_pthread_create() {
 
 using namespace morestack;
 
-extern "C" int __wrap_main(int argc, char **argv, char **envp) {
-  init_config();
-  check_linker();
+namespace morestack {
+namespace {
+
+int main_on_growable_stack(int argc, char **argv, char **envp) {
   ensure_signal_stack();
-  thread_state().thread_number = 1;
   Stack stack;
   stack_init(stack, config.main_stack, StackKind::Main, 1);
-  whole_program = true;
+  __atomic_store_n(&whole_program, true, __ATOMIC_RELEASE);
   MainArgs args = {argc, argv, envp, 0};
   run_on_stack(stack, call_main, &args);
   stack_release(stack);
   return args.result;
+}
+
+using start_main_fn = int (*)(main_fn, int, char **, void (*)(), void (*)(), void (*)(), void *);
+
+} // namespace
+} // namespace morestack
+
+extern "C" int __libc_start_main(main_fn main, int argc, char **argv, void (*init)(),
+                                 void (*fini)(), void (*rtld_fini)(), void *stack_end) {
+  start_main_fn real = (start_main_fn)dlsym(RTLD_NEXT, "__libc_start_main");
+  if (!real) fatal("cannot find libc's __libc_start_main: %s", dlerror());
+  init_config();
+  check_linker();
+  thread_state().thread_number = 1;
+  if (!&__morestack_no_whole_program) {
+    user_main = main;
+    main = main_on_growable_stack;
+  }
+  return real(main, argc, argv, init, fini, rtld_fini, stack_end);
 }
 
 extern "C" int pthread_create(pthread_t *thread, const pthread_attr_t *attr,

@@ -77,6 +77,7 @@ size_t morestack_nonsplit_reserve(void);
 
 typedef struct morestack_stack_stats {
   size_t size;          /* current stack block size */
+  size_t initial_size;  /* size it was created with */
   size_t peak_size;     /* largest block this stack has had */
   uint64_t growths;     /* times it grew */
   uint64_t shrinks;     /* times it shrank */
