@@ -95,18 +95,17 @@ void Report::print(raw_ostream &OS, StringRef TUName,
   for (const FunctionRecord &R : Records) {
     OS << "morestack-report: ";
     printName(OS, R.Name);
+    auto It = FrameSizes.find(R.Name);
+    std::string Frame =
+        It == FrameSizes.end() ? "?" : std::to_string(It->second);
     if (R.Instrumented) {
-      OS << ": instrumented, frame ";
-      auto It = FrameSizes.find(R.Name);
-      if (It != FrameSizes.end())
-        OS << It->second;
-      else
-        OS << '?';
-      OS << " bytes";
+      OS << ": instrumented, frame " << Frame << " bytes";
       if (R.ReservedAllocas)
         OS << ", " << R.ReservedAllocas << " dynamic alloca(s) reserved";
     } else {
       OS << ": skipped (" << skipReasonName(R.Reason) << ")";
+      if (It != FrameSizes.end())
+        OS << ", frame " << Frame << " bytes";
     }
     if (!R.Detail.empty())
       OS << ": " << R.Detail;

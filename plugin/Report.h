@@ -16,7 +16,9 @@
 // Report format (one line per function, stable, meant to be grepped):
 //   morestack-report: <name>: instrumented, frame <N> bytes[, <K> dynamic alloca(s) reserved]
 //   morestack-report: <name>: instrumented, frame ? bytes        (no code generated)
-//   morestack-report: <name>: skipped (<reason>)[: <detail>]
+//   morestack-report: <name>: skipped (<reason>)[, frame <N> bytes][: <detail>]
+//   (the frame of a skipped function is what it uses unchecked: nosplit
+//   frames must fit MORESTACK_NOSPLIT_BUDGET)
 //
 //===----------------------------------------------------------------------===//
 #ifndef MORESTACK_PLUGIN_REPORT_H
