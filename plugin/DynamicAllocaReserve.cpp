@@ -78,7 +78,8 @@ unsigned reserveDynamicAllocas(Function &F) {
     uint64_t AlignV = std::max<uint64_t>(AI->getAlign().value(), kStackAlign);
     // bytes = (count * elt + max(align, 16) - 1) & ~15
     Value *Count = B.CreateZExtOrTrunc(AI->getArraySize(), I64);
-    Value *Bytes = B.CreateMul(Count, ConstantInt::get(I64, Elt));
+    Value *Bytes =
+        Elt == 1 ? Count : B.CreateMul(Count, ConstantInt::get(I64, Elt));
     Bytes = B.CreateAdd(Bytes, ConstantInt::get(I64, AlignV - 1));
     Bytes = B.CreateAnd(Bytes, ConstantInt::get(I64, ~(kStackAlign - 1)),
                         "morestack.reserve");

@@ -95,7 +95,12 @@ public:
                 std::string OutPath)
       : Target(Target), OwnedTarget(std::move(OwnedTarget)), R(std::move(R)),
         TUName(std::move(TUName)), StackUsagePath(std::move(StackUsagePath)),
-        RemoveStackUsage(RemoveStackUsage), OutPath(std::move(OutPath)) {}
+        RemoveStackUsage(RemoveStackUsage), OutPath(std::move(OutPath)) {
+    // clang decides success from the client's counts: carry over what was
+    // reported before this consumer took over.
+    NumErrors = Target->getNumErrors();
+    NumWarnings = Target->getNumWarnings();
+  }
 
   ~ReportPrinter() override {
     if (RemoveStackUsage)
@@ -200,6 +205,7 @@ protected:
         if (A.empty()) {
           error(Diags, "morestack: report-file= needs a path");
           OK = false;
+          continue;
         }
         Opts.Report = true;
         Opts.ReportFile = A.str();

@@ -1,0 +1,81 @@
+// Dynamic allocas (VLAs, alloca(n)) in a checked function: a call to
+// __morestack_reserve(bytes) right before each one, so that the backend's
+// own split-stack check for the allocation always passes and its
+// __morestack_allocate_stack_space fallback is never taken.
+// RUN: %clang -fplugin=%plugin -O0 -S -emit-llvm %s -o - | FileCheck %s --check-prefix=IR
+// RUN: %clang -fplugin=%plugin -O2 -S -emit-llvm %s -o - | FileCheck %s --check-prefix=IR
+// RUN: %clang -fplugin=%plugin -O0 -S %s -o - 2>/dev/null | FileCheck %s --check-prefix=ASM
+// RUN: %clang -fplugin=%plugin -O2 -S %s -o - 2>/dev/null | FileCheck %s --check-prefix=ASM
+// RUN: %clang -fplugin=%plugin -O2 -c %s -o /dev/null 2>&1 | FileCheck %s --check-prefix=WARN
+// RUN: %clang -fplugin=%plugin -O2 -c %s -o /dev/null -fplugin-arg-morestack-report 2>&1 | FileCheck %s --check-prefix=REPORT
+
+int use(void *, long);
+
+// IR-LABEL: define{{.*}} @vla(
+// IR: [[N:%[0-9]+]] = zext i32 %{{[0-9]+}} to i64
+// IR: [[B:%[0-9]+]] = mul i64 [[N]], 4
+// IR-NEXT: [[C:%[0-9]+]] = add i64 [[B]], 15
+// IR-NEXT: [[D:%[0-9]+]] = and i64 [[C]], -16
+// IR-NEXT: call void @__morestack_reserve(i64 [[D]])
+// IR-NEXT: alloca i32, i64 %
+int vla(unsigned n) {
+  int a[n];
+  return use(a, n);
+}
+
+// alloca(n) and an over-aligned VLA (extra room for the realignment).
+// IR-LABEL: define{{.*}} @builtin_alloca(
+// IR-NOT: mul
+// IR: [[S:%[0-9]+]] = add i64 %{{[0-9]+}}, 15
+// IR-NEXT: [[T:%[0-9]+]] = and i64 [[S]], -16
+// IR-NEXT: call void @__morestack_reserve(i64 [[T]])
+// IR-NEXT: alloca i8, i64 %
+// IR-LABEL: define{{.*}} @aligned_vla(
+// IR: mul i64 %{{.*}}, 8
+// IR-NEXT: add i64 %{{.*}}, 63
+// IR-NEXT: and i64 %{{.*}}, -16
+// IR-NEXT: call void @__morestack_reserve(
+// IR-NEXT: alloca double, i64 %{{.*}}, align 64
+int builtin_alloca(long n) { return use(__builtin_alloca(n), n); }
+int aligned_vla(unsigned n) {
+  double a[n] __attribute__((aligned(64)));
+  return use(a, n);
+}
+
+// A fixed-size array is part of the frame: no reserve call.
+// IR-LABEL: define{{.*}} @fixed(
+// IR-NOT: __morestack_reserve
+// IR: ret
+int fixed(int i) {
+  int a[64];
+  return use(a, i);
+}
+
+// nosplit: no check, no reserve, but a warning (the budget cannot cover it).
+// IR-LABEL: define{{.*}} @nosplit_vla(
+// IR-NOT: __morestack_reserve
+// IR: ret
+__attribute__((nosplit)) int nosplit_vla(unsigned n) {
+  char a[n];
+  return use(a, n);
+}
+// WARN: warning: morestack: nosplit function 'nosplit_vla' has 1 dynamic alloca(s)/VLA(s): their size is not covered by the nosplit budget of 768 bytes
+
+// IR: declare void @__morestack_reserve(i64) [[ATTR:#[0-9]+]]
+// IR: attributes [[ATTR]] = { nounwind }
+
+// The reserve call precedes the allocation; the backend's own check for it
+// (against %fs:0x70, with the __morestack_allocate_stack_space fallback)
+// stays, and now always passes.
+// ASM-LABEL: vla:
+// ASM: callq __morestack
+// ASM: callq __morestack_reserve
+// ASM: cmpq %{{[a-z0-9]+}}, %fs:112
+// ASM: callq __morestack_allocate_stack_space
+// ASM: .Lfunc_end
+// ASM-LABEL: nosplit_vla:
+// ASM-NOT: __morestack
+// ASM: .Lfunc_end
+
+// REPORT: morestack-report: vla: instrumented, frame {{[0-9]+}} bytes, 1 dynamic alloca(s) reserved
+// REPORT: morestack-report: builtin_alloca: instrumented, frame {{[0-9]+}} bytes, 1 dynamic alloca(s) reserved
