@@ -1,0 +1,67 @@
+// LTO is refused by default (diag-config.c). With allow-lto the
+// "split-stack" attribute, the nosplit marks and the outlined variadic
+// bodies travel in the bitcode, and lld's LTO code generation emits the
+// prologues and the .note.GNU-split-stack that lets lld adjust prologues of
+// functions calling non-split code (here: printf).
+// RUN: rm -rf %t && mkdir %t
+// RUN: %clang -fplugin=%plugin -fplugin-arg-morestack-allow-lto -flto -O2 -c %s -o %t/full.o
+// RUN: llvm-dis %t/full.o -o - | FileCheck %s --check-prefix=BC
+// RUN: %clang -flto -fuse-ld=lld -O2 %t/full.o %S/Inputs/morestack-stub.s -o %t/full
+// RUN: llvm-objdump -d --no-show-raw-insn %t/full | FileCheck %s --check-prefix=LINKED
+// RUN: %t/full | FileCheck %s --check-prefix=OUT
+// RUN: %clang -fplugin=%plugin -fplugin-arg-morestack-allow-lto -flto=thin -O2 -c %s -o %t/thin.o
+// RUN: llvm-dis %t/thin.o -o - | FileCheck %s --check-prefix=BC
+// RUN: %clang -flto=thin -fuse-ld=lld -O2 %t/thin.o %S/Inputs/morestack-stub.s -o %t/thin
+// RUN: llvm-objdump -d --no-show-raw-insn %t/thin | FileCheck %s --check-prefix=LINKED
+// RUN: %t/thin | FileCheck %s --check-prefix=OUT
+
+#include <stdio.h>
+#include <stdarg.h>
+
+__attribute__((noinline)) int big_frame(int i) {
+  volatile char buf[2000];
+  buf[i] = (char)i;
+  printf("big %d\n", buf[i]);
+  return buf[i];
+}
+
+__attribute__((noinline, nosplit)) int quick(int i) { return i + 1; }
+
+__attribute__((noinline)) int sum(int n, ...) {
+  va_list ap;
+  va_start(ap, n);
+  int s = 0;
+  while (n--)
+    s += va_arg(ap, int);
+  va_end(ap);
+  return s;
+}
+
+int main(int argc, char **argv) {
+  printf("sum %d\n", sum(3, 1, 2, 3) + quick(argc) + big_frame(argc));
+  return 0;
+}
+
+// BC: define{{.*}} i32 @big_frame({{.*}} [[SPLIT:#[0-9]+]]
+// BC: define{{.*}} i32 @quick({{.*}} [[NOSPLIT:#[0-9]+]]
+// BC: define internal i32 @sum.morestack.body(
+// BC: attributes [[SPLIT]] = {{{.*}}"split-stack"
+// BC: attributes [[NOSPLIT]] = {{{.*}}"morestack-nosplit"
+
+// lld lowered the lea by 0x4000 and redirected the call, because big_frame
+// calls printf (non-split code):
+// LINKED-LABEL: <big_frame>:
+// LINKED-NEXT: leaq -0x4{{[0-9a-f][0-9a-f][0-9a-f]}}(%rsp), %r11
+// LINKED-NEXT: cmpq %fs:0x70, %r11
+// LINKED: callq {{.*}} <__morestack_non_split>
+// LINKED-NEXT: retq
+// LINKED-LABEL: <quick>:
+// LINKED-NOT: %fs:0x70
+// LINKED: retq
+// main calls printf and has a small frame: its cmp became stc + nop.
+// LINKED-LABEL: <main>:
+// LINKED-NEXT: stc
+// LINKED-NEXT: nop
+
+// OUT: big 1
+// OUT: sum 9
