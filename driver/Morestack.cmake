@@ -18,7 +18,7 @@
 #                   the target's objects are rebuilt when the plugin changes
 #   EXECUTABLE      link options: -fuse-ld=lld,
 #                     -Wl,--whole-archive <libmorestack_rt.a> -Wl,--no-whole-archive
-#                     -Wl,--wrap=main   (whole-program mode; not with NO_WHOLE_PROGRAM)
+#                     -Wl,--defsym=__morestack_no_whole_program=1 (only with NO_WHOLE_PROGRAM)
 #                   link libraries: -ldl -lpthread
 #                   relinked when the runtime changes
 #   SHARED, MODULE  link option -fuse-ld=lld only (lld rewrites the prologues of
@@ -29,9 +29,12 @@
 #   STATIC, OBJECT  compile options only; link the library into a
 #                   morestack_enable()d executable.
 #
-# NO_WHOLE_PROGRAM: main() and threads keep their ordinary stacks; only code
-# running on stacks the runtime creates (its fiber API) grows. Ignored for
-# libraries.
+# Whole-program mode is the default: the runtime defines __libc_start_main
+# (crt1's _start calls it), which runs main() on a growable stack, and it
+# interposes pthread_create for threads. NO_WHOLE_PROGRAM defines the symbol
+# __morestack_no_whole_program at link time, which turns that off: main() and
+# threads keep their ordinary stacks; only code running on stacks the runtime
+# creates (its fiber API) grows. Ignored for libraries.
 #
 # The plugin is built for clang 19: the C and C++ compilers of the project must
 # be that clang (e.g. -DCMAKE_C_COMPILER=clang-19 -DCMAKE_CXX_COMPILER=clang++-19),
@@ -167,8 +170,8 @@ function(morestack_enable target)
   if(type STREQUAL "EXECUTABLE")
     target_link_options(${target} PRIVATE -fuse-ld=lld
                         "LINKER:--whole-archive,${runtime},--no-whole-archive")
-    if(NOT ARG_NO_WHOLE_PROGRAM)
-      target_link_options(${target} PRIVATE "LINKER:--wrap=main")
+    if(ARG_NO_WHOLE_PROGRAM)
+      target_link_options(${target} PRIVATE "LINKER:--defsym=__morestack_no_whole_program=1")
     endif()
     # Link options rather than target_link_libraries(), which would clash with a
     # target that uses the plain (keyword-less) signature; lld does not care

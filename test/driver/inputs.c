@@ -3,9 +3,9 @@
 //
 // Source from stdin ("-" is an input).
 // RUN: cat %s | %morestack_clang -morestack-show -x c -DFROM_STDIN - -o %t.stdin 2> %t.stdin.show
-// RUN: FileCheck %s --check-prefix=LINK < %t.stdin.show
+// RUN: FileCheck %s --check-prefix=LINK --implicit-check-not=__morestack_no_whole_program < %t.stdin.show
 // RUN: %t.stdin
-// LINK: -fplugin={{.*}} -fuse-ld=lld {{.*}}-Wl,--whole-archive {{.*}}-Wl,--wrap=main -ldl -lpthread
+// LINK: -fplugin={{.*}} -fuse-ld=lld {{.*}}-Wl,--whole-archive {{.*}}libmorestack_rt.a -Wl,--no-whole-archive -ldl -lpthread
 //
 // Inputs after "--": the wrapper's flags go before it; a user's -x still
 // applies to them.
@@ -21,7 +21,7 @@
 // REL: Type: REL
 // A response file with the inputs of a link.
 // RUN: echo "%t.rsp.o -o %t.rsp.exe" > %t.link.rsp
-// RUN: %morestack_clang -morestack-show @%t.link.rsp 2>&1 | FileCheck %s --check-prefix=LINK
+// RUN: %morestack_clang -morestack-show @%t.link.rsp 2>&1 | FileCheck %s --check-prefix=LINK --implicit-check-not=__morestack_no_whole_program
 // RUN: %t.rsp.exe
 //
 // Spaces and quotes in file names and macros.

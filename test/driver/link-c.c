@@ -1,17 +1,21 @@
 // morestack-clang compiles and links a C program: the plugin instruments every
-// function, lld rewrites the prologue of functions that call libc, and main
-// runs on the runtime's stack (--wrap=main), at -O0 and at -O2.
+// function, lld rewrites the prologue of functions that call libc (main
+// included), and main runs on a growable stack (whole-program mode: the
+// runtime's __libc_start_main), at -O0 and at -O2.
 //
 // RUN: %morestack_clang -O0 %s -o %t.O0
 // RUN: llvm-objdump -d --no-show-raw-insn %t.O0 | FileCheck %s
-// RUN: %t.O0
+// RUN: %t.O0 | FileCheck %s --check-prefix=OUT
 // RUN: %morestack_clang -O2 %s -o %t.O2
 // RUN: llvm-objdump -d --no-show-raw-insn %t.O2 | FileCheck %s
-// RUN: %t.O2
+// RUN: %t.O2 | FileCheck %s --check-prefix=OUT
 
-// Whole-program mode: _start hands __wrap_main (the runtime's) to libc, not main.
+// Whole-program mode: _start (crt1) passes main itself and calls the
+// executable's own __libc_start_main (the runtime's) directly; libc's would be
+// called through the GOT (callq *...(%rip)).
 // CHECK-LABEL: <_start>:
-// CHECK: {{lea|mov}}{{.*}}<__wrap_main>
+// CHECK: leaq {{.*}} <main>
+// CHECK-NEXT: callq {{0x[0-9a-f]+}} <__libc_start_main>
 
 // A function that calls only instrumented code keeps the plugin's check
 // (the split-stack prologue, guard at %fs:0x70).
@@ -23,6 +27,16 @@
 // CHECK-NEXT: stc
 // CHECK-NEXT: nopl
 
+// main calls libc too, and its prologue is rewritten as well (main is not
+// renamed or wrapped, so lld sees its calls).
+// CHECK-LABEL: <main>:
+// CHECK-NEXT: stc
+// CHECK-NEXT: nopl
+
+// And main really runs on a managed (growable) stack.
+// OUT: managed=1
+
+#include <morestack/morestack.h>
 #include <stdio.h>
 
 __attribute__((noinline)) static int leaf(int x) {
@@ -38,5 +52,7 @@ __attribute__((noinline)) int call_libc(const char *s) { return puts(s) + 1; }
 int main(int argc, char **argv) {
   if (argc > 5) // never: keep the libc call out of the run
     return call_libc(argv[0]);
+  morestack_stack_stats st;
+  printf("managed=%d\n", morestack_current_stack_stats(&st));
   return helper(argc) == 3 ? 0 : 1;
 }

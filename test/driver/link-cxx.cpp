@@ -1,17 +1,20 @@
 // morestack-clang++ compiles and links a C++ program: the plugin instruments
 // every function, lld rewrites the prologue of functions that call
-// uninstrumented code (libstdc++, libc), and main runs on the runtime's stack
-// (--wrap=main), at -O0 and at -O2.
+// uninstrumented code (libstdc++, libc), and main runs on a growable stack
+// (whole-program mode: the runtime's __libc_start_main), at -O0 and at -O2.
 //
 // RUN: %morestack_clangxx -O0 %s -o %t.O0
 // RUN: llvm-objdump -d --no-show-raw-insn %t.O0 | FileCheck %s
-// RUN: %t.O0
+// RUN: %t.O0 | FileCheck %s --check-prefix=OUT
 // RUN: %morestack_clangxx -O2 %s -o %t.O2
 // RUN: llvm-objdump -d --no-show-raw-insn %t.O2 | FileCheck %s
-// RUN: %t.O2
+// RUN: %t.O2 | FileCheck %s --check-prefix=OUT
 
+// _start passes main itself and calls the runtime's __libc_start_main
+// directly (libc's would be called through the GOT).
 // CHECK-LABEL: <_start>:
-// CHECK: {{lea|mov}}{{.*}}<__wrap_main>
+// CHECK: leaq {{.*}} <main>
+// CHECK-NEXT: callq {{0x[0-9a-f]+}} <__libc_start_main>
 
 // CHECK-LABEL: <_ZN3Acc3addEi>:
 // CHECK-NEXT: cmpq %fs:{{0x70|112}}, %rsp
@@ -20,7 +23,17 @@
 // CHECK-NEXT: stc
 // CHECK-NEXT: nopl
 
+// main calls libc: lld rewrote its prologue too.
+// CHECK-LABEL: <main>:
+// CHECK-NEXT: stc
+// CHECK-NEXT: nopl
+
+// OUT: managed=1
+
+#include <morestack/morestack.h>
+
 #include <cstddef>
+#include <cstdio>
 #include <string>
 
 namespace {
@@ -47,6 +60,8 @@ extern "C" __attribute__((noinline)) std::size_t call_libstdcxx(const char *s) {
 int main(int argc, char **argv) {
   if (argc > 5) // never: keep libstdc++ out of the run
     return static_cast<int>(call_libstdcxx(argv[0]));
+  morestack_stack_stats st;
+  std::printf("managed=%d\n", morestack_current_stack_stats(&st));
   Acc acc;
   return acc.add(argc) == 3 ? 0 : 1;
 }

@@ -1,12 +1,17 @@
-// -shared and -r links use lld but leave the runtime and --wrap=main to the
-// final executable (which must have the runtime exactly once). Shared
+// -shared and -r links use lld but leave the runtime (and with it
+// __libc_start_main) and the -morestack-no-whole-program symbol to the final
+// executable (which must have the runtime exactly once). Shared
 // libraries are not supported yet (libgcc.a's __morestack gets linked into
 // them): the wrapper says so.
 //
 // RUN: %morestack_clang -### -shared -fPIC %s -o %t.so 2>&1 \
-// RUN:   | FileCheck %s --implicit-check-not=libmorestack_rt --implicit-check-not=--wrap --implicit-check-not=whole-archive
+// RUN:   | FileCheck %s --implicit-check-not=libmorestack_rt --implicit-check-not=whole-archive --implicit-check-not=__morestack_no_whole_program
 // RUN: %morestack_clang -### -r %s -o %t.r.o 2>&1 \
-// RUN:   | FileCheck %s --implicit-check-not=libmorestack_rt --implicit-check-not=--wrap --implicit-check-not=whole-archive --implicit-check-not=warning
+// RUN:   | FileCheck %s --implicit-check-not=libmorestack_rt --implicit-check-not=whole-archive --implicit-check-not=__morestack_no_whole_program --implicit-check-not=warning
+// RUN: %morestack_clang -### -morestack-no-whole-program -shared -fPIC %s -o %t.so 2>&1 \
+// RUN:   | FileCheck %s --implicit-check-not=libmorestack_rt --implicit-check-not=whole-archive --implicit-check-not=__morestack_no_whole_program
+// RUN: %morestack_clang -### -morestack-no-whole-program -r %s -o %t.r.o 2>&1 \
+// RUN:   | FileCheck %s --implicit-check-not=libmorestack_rt --implicit-check-not=whole-archive --implicit-check-not=__morestack_no_whole_program --implicit-check-not=warning
 // CHECK: "-cc1"{{.*}} "-load" "{{[^"]*}}MorestackPlugin{{[^"]*}}"
 // CHECK: "{{[^"]*}}ld.lld"
 //
@@ -18,6 +23,9 @@
 // RUN: llvm-objdump -d --no-show-raw-insn %t.so | FileCheck %s --check-prefix=DIS
 // DIS-LABEL: <lib_calls_libc>:
 // DIS-NEXT: stc
+// Nor does the library define __libc_start_main (or any runtime symbol).
+// RUN: llvm-nm %t.so | FileCheck %s --check-prefix=SYMS --implicit-check-not=__libc_start_main --implicit-check-not=morestack_current_stack_stats
+// SYMS: T lib_calls_libc
 
 #include <stdio.h>
 

@@ -2,11 +2,17 @@
 // stderr (and still run it); the wrapper option itself never reaches clang.
 //
 // RUN: %morestack_clang -morestack-show -O1 %s -o %t 2> %t.show
-// RUN: FileCheck %s --check-prefix=LINK --implicit-check-not=-morestack-show < %t.show
+// RUN: FileCheck %s --check-prefix=LINK --implicit-check-not=-morestack-show --implicit-check-not=__morestack_no_whole_program < %t.show
 // RUN: %t
 // RUN: env MORESTACK_WRAPPER_VERBOSE=1 %morestack_clang -O1 %s -o %t 2> %t.env
-// RUN: FileCheck %s --check-prefix=LINK < %t.env
-// LINK: morestack-clang: {{[^ ]*}}clang -O1 {{.*}} -fplugin={{[^ ]*}}MorestackPlugin{{[^ ]*}} -I{{[^ ]*}}include -fuse-ld=lld -Wl,--whole-archive {{[^ ]*}}libmorestack_rt.a -Wl,--no-whole-archive -Wl,--wrap=main -ldl -lpthread{{$}}
+// RUN: FileCheck %s --check-prefix=LINK --implicit-check-not=__morestack_no_whole_program < %t.env
+// With -morestack-no-whole-program, the opt-out symbol comes right after the
+// runtime (and the wrapper option itself is gone).
+// RUN: %morestack_clang -morestack-show -morestack-no-whole-program -O1 %s -o %t.nwp 2> %t.nwp.show
+// RUN: FileCheck %s --check-prefix=NWP --implicit-check-not=-morestack-no-whole-program < %t.nwp.show
+// RUN: %t.nwp
+// LINK: morestack-clang: {{[^ ]*}}clang -O1 {{.*}} -fplugin={{[^ ]*}}MorestackPlugin{{[^ ]*}} -I{{[^ ]*}}include -fuse-ld=lld -Wl,--whole-archive {{[^ ]*}}libmorestack_rt.a -Wl,--no-whole-archive -ldl -lpthread{{$}}
+// NWP: morestack-clang: {{[^ ]*}}clang -O1 {{.*}} -fplugin={{[^ ]*}}MorestackPlugin{{[^ ]*}} -I{{[^ ]*}}include -fuse-ld=lld -Wl,--whole-archive {{[^ ]*}}libmorestack_rt.a -Wl,--no-whole-archive -Wl,--defsym=__morestack_no_whole_program=1 -ldl -lpthread{{$}}
 //
 // Silent otherwise.
 // RUN: %morestack_clang -O1 %s -o %t 2>&1 | count 0
@@ -14,8 +20,8 @@
 //
 // The C++ wrapper runs clang++; after a user's -x, "-x none" keeps clang from
 // compiling the runtime archive as C++.
-// RUN: %morestack_clangxx -morestack-show -x c++ -O1 %s -o %t.cxx 2>&1 | FileCheck %s --check-prefix=CXX
-// CXX: morestack-clang++: {{[^ ]*}}clang++ -x c++ -O1 {{.*}} -fplugin={{[^ ]*}}MorestackPlugin{{[^ ]*}} -I{{[^ ]*}}include -fuse-ld=lld -x none -Wl,--whole-archive {{[^ ]*}}libmorestack_rt.a -Wl,--no-whole-archive -Wl,--wrap=main -ldl -lpthread{{$}}
+// RUN: %morestack_clangxx -morestack-show -x c++ -O1 %s -o %t.cxx 2>&1 | FileCheck %s --check-prefix=CXX --implicit-check-not=__morestack_no_whole_program
+// CXX: morestack-clang++: {{[^ ]*}}clang++ -x c++ -O1 {{.*}} -fplugin={{[^ ]*}}MorestackPlugin{{[^ ]*}} -I{{[^ ]*}}include -fuse-ld=lld -x none -Wl,--whole-archive {{[^ ]*}}libmorestack_rt.a -Wl,--no-whole-archive -ldl -lpthread{{$}}
 //
 // The printed command can be pasted into a shell: words with quotes or
 // spaces are quoted.
