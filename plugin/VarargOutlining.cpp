@@ -148,8 +148,11 @@ Function *outlineVarargBody(Function &F, std::string &WhyNot) {
     F.setSubprogram(nullptr);
   }
 
-  // Move the code and rewire the arguments.
+  // Move the code and rewire the arguments. The thunk has no EH pads left,
+  // so it needs no personality.
   Body->splice(Body->end(), &F);
+  if (F.hasPersonalityFn())
+    F.setPersonalityFn(nullptr);
   for (unsigned I = 0, E = F.arg_size(); I != E; ++I) {
     Argument *Old = F.getArg(I), *New = Body->getArg(I);
     Old->replaceAllUsesWith(New);
