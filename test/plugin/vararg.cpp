@@ -47,9 +47,9 @@ int use() {
 // IR: define{{.*}} i32 @_ZN6Logger3logEiz(ptr {{.*}}, i32 {{.*}}, ...)
 // IR-NOT: personality
 // IR-SAME: {
-// IR: define internal i32 @_ZN6Logger3logEiz.morestack.body({{.*}}) {{.*}}personality ptr @__gxx_personality_v0
+// IR: define internal{{.*}} i32 @_ZN6Logger3logEiz.morestack.body({{.*}}) {{.*}}personality ptr @__gxx_personality_v0
 // INL: define linkonce_odr{{.*}} i32 @_Z15inline_variadiciz(i32 {{.*}}, ...){{.*}} comdat
-// INL: define internal i32 @_Z15inline_variadiciz.morestack.body({{.*}}) {{.*}}comdat($_Z15inline_variadiciz)
+// INL: define internal{{.*}} i32 @_Z15inline_variadiciz.morestack.body({{.*}}) {{.*}}comdat($_Z15inline_variadiciz)
 
 // CHECK-DAG: morestack-report: _ZN6Logger3logEiz (Logger::log(int, ...)): skipped (vararg-thunk)
 // CHECK-DAG: morestack-report: _ZN6Logger3logEiz.morestack.body (Logger::log(int, ...) (.morestack.body)): instrumented
