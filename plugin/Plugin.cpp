@@ -192,8 +192,10 @@ class MorestackAction : public PluginASTAction {
 protected:
   bool ParseArgs(const CompilerInstance &CI,
                  const std::vector<std::string> &Args) override {
+    // Returning false would make clang silently drop the plugin and compile
+    // without checks: report errors as diagnostics (they fail the
+    // compilation) and always return true.
     DiagnosticsEngine &Diags = CI.getDiagnostics();
-    bool OK = true;
     for (const std::string &Arg : Args) {
       StringRef A(Arg);
       if (A == "help") {
@@ -204,7 +206,6 @@ protected:
       } else if (A.consume_front("report-file=")) {
         if (A.empty()) {
           error(Diags, "morestack: report-file= needs a path");
-          OK = false;
           continue;
         }
         Opts.Report = true;
@@ -216,12 +217,8 @@ protected:
       } else {
         error(Diags, "morestack: unknown plugin argument '" + Arg +
                          "' (try -fplugin-arg-morestack-help)");
-        OK = false;
       }
     }
-    // Returning false would silently unload the plugin: report and go on,
-    // the error diagnostic already fails the compilation.
-    (void)OK;
     return true;
   }
 
