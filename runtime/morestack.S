@@ -115,6 +115,16 @@
 	call	__morestack_grow            /* -> new address of the save area */
 	movq	%rax, %rsp
 	RESTORE_REGISTERS
+	/* Wipe the save area, now below %rsp: it holds pointers into the stack,
+	 * and the frame about to be built on top of it would otherwise start
+	 * with pointer-shaped garbage in its uninitialised bytes, which a later
+	 * conservative scan could take for live pointers. %r10 and %r11 are free
+	 * here (the prologue keeps a `nest` chain in %rax). */
+	xorl	%r11d, %r11d
+	movq	$-MORESTACK_SAVE_AREA, %r10
+9:	movq	%r11, (%rsp,%r10)
+	addq	$8, %r10
+	jnz	9b
 .endm
 
 	.text

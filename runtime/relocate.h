@@ -1,11 +1,15 @@
 // runtime/relocate.h: fixing pointers after a stack moved.
 //
-// A stack block [old_lo, old_hi) was copied so that every byte now sits
-// `delta` bytes further up. Any word that held an address inside the old
-// block must now hold that address + delta. Without a map of the frames,
+// The live part [old_lo, old_hi) of a stack (from its stack pointer to its
+// top) was copied so that every byte now sits `delta` bytes further up. Any
+// word that held an address inside it must now hold that address + delta.
+// Without a map of the frames,
 // every word of the copied region is treated as a possible pointer
 // (conservative scan): a non-pointer whose bits happen to fall in the old
-// block is changed too. The range test is half-open: a word equal to old_hi
+// range is changed too. The realistic case is a partly written byte buffer
+// whose other bytes still hold an old pointer into the stack (stale data of
+// an earlier call): the bytes above the lowest one can change. See
+// docs/runtime.md, "What conservative relocation cannot tell apart". The range test is half-open: a word equal to old_hi
 // points just past the block (into whatever is mapped there) and is left
 // alone; the top of every managed stack holds runtime words, never the end
 // of a user object.

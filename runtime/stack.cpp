@@ -69,7 +69,10 @@ uintptr_t stack_move(Stack &s, size_t new_size, uintptr_t sp) {
   const uintptr_t new_sp = sp + delta;
 
   memcpy((void *)new_sp, (const void *)sp, used);
-  relocate_words((uintptr_t *)new_sp, (uintptr_t *)new_hi, old_lo, old_hi, delta, pointer_guard());
+  // Live pointers point into the live part [sp, old_hi): what lies below sp
+  // belongs to frames that have returned. Narrowing the range to it keeps
+  // stale bytes of dead frames from being taken for pointers.
+  relocate_words((uintptr_t *)new_sp, (uintptr_t *)new_hi, sp, old_hi, delta, pointer_guard());
   pool_free((void *)old_lo, old_hi - old_lo);
 
   s.lo = new_lo;

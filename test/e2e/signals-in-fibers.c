@@ -1,0 +1,73 @@
+// Signals that arrive while a fiber runs on its small stack: the runtime
+// installs handlers with SA_ONSTACK behind a trampoline, and gives each
+// thread that runs fibers an alternate signal stack, so a handler that uses
+// 8 KiB of stack runs fine while the fiber's stack is 2 KiB. sigaction()
+// reports the user's own handler back, not the trampoline.
+//
+// RUN: %morestack_clang -O0 %s -o %t.O0
+// RUN: %t.O0 | FileCheck %s
+// RUN: %morestack_clang -O2 %s -o %t.O2
+// RUN: %t.O2 | FileCheck %s
+// Without whole-program mode (fibers resumed from the OS stack) as well:
+// RUN: %morestack_clang -O2 -morestack-no-whole-program %s -o %t.nwp
+// RUN: %t.nwp | FileCheck %s
+//
+// CHECK: old handler reported: on_signal
+// CHECK-NEXT: handler ran 40 times on the alternate stack: yes
+// CHECK-NEXT: fiber finished: yes
+
+#include <morestack/morestack.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+static volatile sig_atomic_t hits, on_fiber_stack;
+static uintptr_t fiber_lo, fiber_hi;
+
+static void on_signal(int sig) {
+  char big[8192];  // four times the fiber's whole stack
+  memset(big, sig, sizeof big);
+  uintptr_t here = (uintptr_t)big;
+  if (here >= fiber_lo && here < fiber_hi) on_fiber_stack = 1;
+  hits += big[4000] == sig;
+}
+
+static int grow(int n) {
+  volatile char pad[128];  // indexed by n: the whole array stays
+  pad[n % 128] = (char)n;
+  if (n == 0) return 0;
+  int r = grow(n - 1);
+  return r + pad[n % sizeof pad];
+}
+
+static void fiber_body(void *done) {
+  char marker;
+  fiber_hi = (uintptr_t)&marker + 64;
+  fiber_lo = fiber_hi - (1 << 20);
+  for (int i = 0; i < 20; ++i) {
+    raise(SIGUSR1);
+    grow(i * 4);
+    raise(SIGUSR2);
+    morestack_fiber_yield();
+  }
+  *(int *)done = 1;
+}
+
+int main(void) {
+  struct sigaction act, old;
+  memset(&act, 0, sizeof act);
+  act.sa_handler = on_signal;
+  sigaction(SIGUSR1, &act, NULL);
+  signal(SIGUSR2, on_signal);
+  sigaction(SIGUSR1, &act, &old);
+  printf("old handler reported: %s\n", old.sa_handler == on_signal ? "on_signal" : "something else");
+  int done = 0;
+  morestack_fiber *f = morestack_fiber_create(fiber_body, &done, 0);
+  while (!morestack_fiber_resume(f)) {
+  }
+  morestack_fiber_destroy(f);
+  printf("handler ran %d times on the alternate stack: %s\n", (int)hits, on_fiber_stack ? "no" : "yes");
+  printf("fiber finished: %s\n", done ? "yes" : "no");
+  return 0;
+}
