@@ -9,6 +9,14 @@
 // is computed in i64 with wrapping arithmetic; a count large enough to wrap
 // is already undefined behaviour for the alloca itself.
 //
+// Over-aligned dynamic allocas: LLVM 19's split-stack lowering of dynamic
+// allocas (X86ISD::SEG_ALLOCA) drops the alignment step that the ordinary
+// lowering performs (`and $-ALIGN` on the new %rsp), so `_Alignas(64) char
+// v[n]` came back 16-byte aligned. Such an alloca is rewritten as an i8
+// alloca of the reserved size (which already has ALIGN - 1 bytes of slack)
+// with the stack's 16-byte alignment, and the pointer is aligned up inside
+// it with llvm.ptrmask.
+//
 //===----------------------------------------------------------------------===//
 #include "DynamicAllocaReserve.h"
 
@@ -20,6 +28,7 @@
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/InstIterator.h"
 #include "llvm/IR/Instructions.h"
+#include "llvm/IR/Intrinsics.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Debug.h"
@@ -29,6 +38,7 @@
 using namespace llvm;
 
 STATISTIC(NumReserved, "Dynamic allocas preceded by __morestack_reserve");
+STATISTIC(NumRealigned, "Over-aligned dynamic allocas aligned by hand");
 
 static cl::opt<bool> ClReserveDynamicAllocas(
     "morestack-reserve-dynamic-allocas", cl::init(true), cl::Hidden,
@@ -52,6 +62,24 @@ static SmallVector<AllocaInst *, 4> dynamicAllocas(Function &F) {
 }
 
 unsigned countDynamicAllocas(Function &F) { return dynamicAllocas(F).size(); }
+
+/// Replace AI (alignment Align > 16) with `Bytes` i8s at the stack's own
+/// alignment and a pointer aligned up to Align inside them.
+static void alignByHand(AllocaInst *AI, Value *Bytes, uint64_t Align) {
+  IRBuilder<> B(AI);
+  B.SetCurrentDebugLocation(AI->getDebugLoc());
+  AllocaInst *Raw = B.CreateAlloca(B.getInt8Ty(), AI->getAddressSpace(), Bytes,
+                                   AI->getName() + ".unaligned");
+  Raw->setAlignment(llvm::Align(kStackAlign));
+  Value *Up = B.CreateGEP(B.getInt8Ty(), Raw, B.getInt64(Align - 1));
+  Value *Aligned = B.CreateIntrinsic(Intrinsic::ptrmask, {Up->getType(), B.getInt64Ty()},
+                                     {Up, B.getInt64(~(Align - 1))}, nullptr,
+                                     AI->getName() + ".aligned");
+  AI->replaceAllUsesWith(Aligned);
+  Aligned->takeName(AI);
+  AI->eraseFromParent();
+  ++NumRealigned;
+}
 
 unsigned reserveDynamicAllocas(Function &F) {
   if (!ClReserveDynamicAllocas)
@@ -86,6 +114,8 @@ unsigned reserveDynamicAllocas(Function &F) {
     CallInst *Call = B.CreateCall(Reserve, {Bytes});
     Call->setDoesNotThrow();
     ++NumReserved;
+    if (AlignV > kStackAlign)
+      alignByHand(AI, Bytes, AlignV);
   }
   LLVM_DEBUG(dbgs() << "alloca: " << F.getName() << ": " << Allocas.size()
                     << " reserve call(s)\n");

@@ -121,11 +121,12 @@ TEST(FiberDeath, ResumeAFinishedFiber) {
 TEST(FiberDeath, StackLimitIsReportedNotASegfault) {
   EXPECT_DEATH(
       {
-        morestack_set_max_stack_size(64 * 1024);
-        morestack_fiber *f = morestack_fiber_create([](void *) { recurse(100000); }, nullptr, 0);
-        morestack_fiber_resume(f);
+        // Not below the 8 MiB of main's and the threads' initial stacks.
+        if (morestack_set_max_stack_size(16 << 20) != 0) _exit(3);
+        morestack_fiber *f = morestack_fiber_create([](void *) { recurse(1000000); }, nullptr, 0);
+        morestack_fiber_resume(f);  // 32 MiB of frames
       },
-      "stack overflow: the stack of fiber [0-9]+ needs [0-9]+ bytes, more than the limit of 65536 "
+      "stack overflow: the stack of fiber [0-9]+ needs [0-9]+ bytes, more than the limit of 16777216 "
       "bytes \\(MORESTACK_MAX_STACK");
 }
 
