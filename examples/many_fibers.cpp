@@ -59,6 +59,7 @@ int main(int argc, char **argv) {
               "block and pool overhead)\n",
               count, depth, double(parked - before) / count);
   std::printf("all finished; checksum %ld (expected %ld)\n", total, long(count) * 15);
+  fibers.clear();
   morestack_print_summary();
   return total == long(count) * 15 ? 0 : 1;
 }

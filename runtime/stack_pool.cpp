@@ -4,6 +4,7 @@
 
 #include "fatal.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -45,10 +46,22 @@ size_t bytes_mapped, bytes_in_use, chunks_mapped;
 
 void add(size_t &counter, long delta) { __atomic_add_fetch(&counter, delta, __ATOMIC_RELAXED); }
 
+[[noreturn]] void fatal_mmap(size_t size) {
+  fatal("mmap of %zu bytes for stacks failed (%s): out of memory, or out of mappings "
+        "(vm.max_map_count)", size, strerror(errno));
+}
+
+// Blocks a thread caches per class: up to kThreadCacheBlocks, fewer for
+// large classes so that a thread does not sit on megabytes.
+int cache_capacity(int c) {
+  size_t by_bytes = kThreadCacheBytes / class_size(c);
+  return by_bytes < (size_t)kThreadCacheBlocks ? (by_bytes < 2 ? 2 : (int)by_bytes) : kThreadCacheBlocks;
+}
+
 void *map_aligned(size_t size) {
   // Over-allocate and trim so the result is aligned to `size`.
   void *p = mmap(nullptr, 2 * size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  if (p == MAP_FAILED) fatal("out of memory: mmap of %zu bytes for stacks failed", 2 * size);
+  if (p == MAP_FAILED) fatal_mmap(2 * size);
   uintptr_t base = (uintptr_t)p, aligned = (base + size - 1) & ~(size - 1);
   if (aligned > base) munmap(p, aligned - base);
   if (aligned + size < base + 2 * size) munmap((void *)(aligned + size), base + 2 * size - aligned - size);
@@ -159,7 +172,7 @@ void register_thread_cache() {
 
 void *large_alloc(size_t size) {
   void *p = mmap(nullptr, size + kPage, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  if (p == MAP_FAILED) fatal("out of memory: mmap of a %zu-byte stack failed", size);
+  if (p == MAP_FAILED) fatal_mmap(size + kPage);
   mprotect(p, kPage, PROT_NONE);  // guard page: an overflow faults instead of corrupting
   add(bytes_mapped, size + kPage);
   return (char *)p + kPage;
@@ -179,7 +192,7 @@ void *pool_alloc(size_t size) {
   ThreadCache &tc = cache;
   if (tc.count[c] == 0) {
     register_thread_cache();
-    tc.count[c] = take_blocks(c, tc.blocks[c], kThreadCacheBlocks / 2);
+    tc.count[c] = take_blocks(c, tc.blocks[c], (cache_capacity(c) + 1) / 2);
   }
   return tc.blocks[c][--tc.count[c]];
 }
@@ -187,13 +200,14 @@ void *pool_alloc(size_t size) {
 void pool_free(void *block, size_t size) {
   add(bytes_in_use, -(long)size);
   if (size > kLargestSmallClass) return large_free(block, size);
+  memset(block, 0, size);  // blocks are handed out zero-filled (see header)
   int c = class_of(size);
   ThreadCache &tc = cache;
-  if (tc.count[c] == kThreadCacheBlocks) {
+  if (tc.count[c] == cache_capacity(c)) {
     register_thread_cache();
-    int half = kThreadCacheBlocks / 2;
-    give_blocks(c, tc.blocks[c] + half, half);
-    tc.count[c] = half;
+    int keep = tc.count[c] / 2;
+    give_blocks(c, tc.blocks[c] + keep, tc.count[c] - keep);
+    tc.count[c] = keep;
   }
   tc.blocks[c][tc.count[c]++] = block;
 }

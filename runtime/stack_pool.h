@@ -1,17 +1,25 @@
 // runtime/stack_pool.h: where stack blocks come from.
 //
-// Small stacks (size classes 2, 4, 8 and 16 KiB) come from chunks of 128
-// blocks of one class, carved from mmap; the first block of a chunk is its
-// header (a free bitmap), so the overhead is 1/128. Each thread keeps a
-// small cache per class, so creating and destroying fibers touches no lock
-// in the common case. A chunk whose blocks are all free goes back to the OS
-// (munmap), except one spare per class.
+// Stacks of 2 KiB to 256 KiB (eight power-of-two size classes) come from
+// chunks of 128 blocks of one class, carved from mmap (MAP_NORESERVE: pages
+// cost memory only once touched); the first block of a chunk is its header
+// (a free bitmap), so the overhead is 1/128. A hundred thousand fibers that
+// each grew a little therefore cost a few thousand mappings, not one each
+// (the kernel allows 65530 per process by default). Each thread keeps a
+// small cache per class (fewer blocks for larger classes), so creating and
+// destroying fibers touches no lock in the common case. A chunk whose
+// blocks are all free goes back to the OS (munmap), except one spare per
+// class.
 //
 // Larger stacks are their own mmap, with an inaccessible guard page below
 // them, and are unmapped when freed.
 //
-// Invariants: a block handed out is aligned to its size and writable;
-// pool_free() takes back exactly the (block, size) pool_alloc() returned.
+// Invariants: a block handed out is aligned to its size, writable, and
+// zero-filled (fresh mmap, or cleared when it was freed): the relocation
+// scan is conservative, and a recycled stack would otherwise start out full
+// of old pointers into its own range, which a partly written buffer of a
+// new frame could carry into a later scan. pool_free() takes back exactly
+// the (block, size) pool_alloc() returned.
 #pragma once
 
 #include <stddef.h>
@@ -20,10 +28,11 @@
 namespace morestack {
 
 constexpr size_t kSmallestClass = 2048;   // == MORESTACK_MIN_STACK
-constexpr size_t kLargestSmallClass = 16384;
-constexpr int kNumClasses = 4;             // 2K, 4K, 8K, 16K
+constexpr size_t kLargestSmallClass = 256 * 1024;
+constexpr int kNumClasses = 8;             // 2K, 4K, ..., 256K
 constexpr size_t kBlocksPerChunk = 128;    // first one is the chunk header
-constexpr int kThreadCacheBlocks = 32;     // per class and thread
+constexpr int kThreadCacheBlocks = 32;     // per class and thread, at most
+constexpr size_t kThreadCacheBytes = 256 * 1024;  // per class and thread, at most
 
 // A block of `size` bytes (a power of two >= kSmallestClass). Fatal if the
 // OS refuses memory.

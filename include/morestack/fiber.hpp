@@ -79,9 +79,15 @@ private:
     F fn;
   };
 
-  // Runs on the fiber's stack (compiled into the user's program, so it is
-  // instrumented like any other code).
-  static void run(void *p) {
+  // The fiber's first frame, at the top of its fresh stack. It is
+  // no_split_stack on purpose: its catch handler calls into libstdc++, and
+  // a checked function that calls uninstrumented code gets lld's non-split
+  // prologue, which would demand MORESTACK_NONSPLIT_RESERVE (16 KiB) of
+  // every fiber before it even starts. Unchecked is safe here: the frame is
+  // a few words at the top of the stack, MORESTACK_MIN_STACK -
+  // MORESTACK_STACK_GUARD bytes above the guard, and the handler runs after
+  // unwinding back to this frame (the catch path needs well under 1 KiB).
+  __attribute__((no_split_stack)) static void run(void *p) {
     BodyBase *b = static_cast<BodyBase *>(p);
     try {
       b->call();

@@ -1,0 +1,49 @@
+// Unbounded recursion stops at the maximum stack size with a fatal message
+// that names the limit and the stack (main, a thread, a fiber), never with a
+// SIGSEGV. The limit is configurable by environment and API.
+//
+// RUN: %morestack_clang -O2 %s -o %t
+// RUN: env MORESTACK_MAX_STACK=16M not --crash %t main 2>&1 | FileCheck %s --check-prefix=MAIN
+// RUN: env MORESTACK_MAX_STACK=16M not --crash %t thread 2>&1 | FileCheck %s --check-prefix=THREAD
+// RUN: env MORESTACK_MAX_STACK=16M not --crash %t fiber 2>&1 | FileCheck %s --check-prefix=FIBER
+// RUN: not --crash %t api 2>&1 | FileCheck %s --check-prefix=API
+// RUN: %morestack_clang -O0 %s -o %t.O0
+// RUN: env MORESTACK_MAX_STACK=16M not --crash %t.O0 fiber 2>&1 | FileCheck %s --check-prefix=FIBER
+//
+// MAIN: morestack: fatal: stack overflow: the stack of main (thread 1) needs {{[0-9]+}} bytes, more than the limit of 16777216 bytes (MORESTACK_MAX_STACK, morestack_set_max_stack_size)
+// THREAD: morestack: fatal: stack overflow: the stack of thread 2 needs {{[0-9]+}} bytes, more than the limit of 16777216 bytes
+// FIBER: morestack: fatal: stack overflow: the stack of fiber 1 needs {{[0-9]+}} bytes, more than the limit of 16777216 bytes
+// API: morestack: fatal: stack overflow: the stack of main (thread 1) needs {{[0-9]+}} bytes, more than the limit of 33554432 bytes
+
+#include <morestack/morestack.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+static int forever(int n) {
+  volatile char pad[256];  // indexed by n: the whole array stays
+  pad[n % 256] = (char)n;
+  int r = forever(n + 1);
+  return r + pad[n % 256];
+}
+
+static void *thread_main(void *arg) { return (void *)(long)forever((int)(long)arg); }
+static void fiber_main(void *arg) { forever((int)(long)arg); }
+
+int main(int argc, char **argv) {
+  const char *mode = argc > 1 ? argv[1] : "main";
+  if (!strcmp(mode, "thread")) {
+    pthread_t t;
+    pthread_create(&t, NULL, thread_main, NULL);
+    pthread_join(t, NULL);
+  } else if (!strcmp(mode, "fiber")) {
+    morestack_fiber_resume(morestack_fiber_create(fiber_main, NULL, 0));
+  } else if (!strcmp(mode, "api")) {
+    if (morestack_set_max_stack_size(32 << 20) != 0) return 3;
+    forever(0);
+  } else {
+    forever(0);
+  }
+  puts("UNREACHABLE");
+  return 0;
+}
