@@ -43,6 +43,10 @@ inline constexpr llvm::StringLiteral kVarargBodySuffix = ".morestack.body";
 /// running it twice (for example pre-link and again by hand) is harmless.
 inline constexpr llvm::StringLiteral kDoneMetadata = "morestack.instrumented";
 
+/// -fplugin-arg-morestack-nosplit-budget=<mode>: what an over-budget chain
+/// of nosplit functions (or nosplit recursion) is.
+enum class NosplitBudgetMode { Error, Warn, Off };
+
 /// What the user asked for on the command line.
 struct PluginOptions {
   /// -fplugin-arg-morestack-report / report-file=<path>: print, after code
@@ -57,6 +61,8 @@ struct PluginOptions {
   /// docs/plugin.md: the attribute travels in bitcode and lld emits the
   /// prologues at link time).
   bool AllowLTO = false;
+  /// -fplugin-arg-morestack-nosplit-budget=error|warn|off (NosplitBudget.h).
+  NosplitBudgetMode NosplitBudget = NosplitBudgetMode::Error;
 };
 
 } // namespace morestack

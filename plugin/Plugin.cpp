@@ -26,6 +26,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "NosplitAttr.h"
+#include "NosplitBudget.h"
 #include "NosplitMarking.h"
 #include "Options.h"
 #include "Report.h"
@@ -65,6 +66,11 @@ constexpr const char *kHelp =
     "                         moving its body into a checked function\n"
     "    allow-lto            accept -flto / -flto=thin (the prologues are\n"
     "                         then emitted at link time; link with lld)\n"
+    "    nosplit-budget=<m>   error (default), warn or off: after code\n"
+    "                         generation, a chain of unchecked (nosplit)\n"
+    "                         functions of this file that may use more stack\n"
+    "                         than allowed (below), or that recurses, is an\n"
+    "                         error / a warning / not checked\n"
     "  Attribute: __attribute__((nosplit)), [[morestack::nosplit]], or\n"
     "  __attribute__((no_split_stack)): no stack check for that function; its\n"
     "  frame (and its nosplit callees') must fit in the nosplit budget\n"
@@ -83,17 +89,22 @@ void warning(DiagnosticsEngine &Diags, const Twine &Msg) {
   Diags.Report(ID) << Msg.str();
 }
 
-/// Forwards every diagnostic to clang's own consumer and prints the report
-/// when the source file ends, which is after code generation (the backend
-/// has written the stack-usage file by then).
-class ReportPrinter : public DiagnosticConsumer {
+/// Forwards every diagnostic to clang's own consumer and, when the source
+/// file ends (after code generation: the backend has written the
+/// stack-usage file by then), runs the nosplit budget check and prints the
+/// report. Diagnostics reported from there still fail the compilation:
+/// clang erases the output files after the diagnostic client's
+/// EndSourceFile if an error occurred.
+class AfterCodegen : public DiagnosticConsumer {
 public:
-  ReportPrinter(DiagnosticConsumer *Target,
-                std::unique_ptr<DiagnosticConsumer> OwnedTarget,
-                std::shared_ptr<Report> R, std::string TUName,
-                std::string StackUsagePath, bool RemoveStackUsage,
-                std::string OutPath)
-      : Target(Target), OwnedTarget(std::move(OwnedTarget)), R(std::move(R)),
+  AfterCodegen(DiagnosticsEngine &Diags, DiagnosticConsumer *Target,
+               std::unique_ptr<DiagnosticConsumer> OwnedTarget,
+               std::shared_ptr<Report> R, std::shared_ptr<NosplitGraph> G,
+               NosplitBudgetMode Mode, std::string TUName,
+               std::string StackUsagePath, bool RemoveStackUsage,
+               std::string OutPath)
+      : Diags(Diags), Target(Target), OwnedTarget(std::move(OwnedTarget)),
+        R(std::move(R)), G(std::move(G)), Mode(Mode),
         TUName(std::move(TUName)), StackUsagePath(std::move(StackUsagePath)),
         RemoveStackUsage(RemoveStackUsage), OutPath(std::move(OutPath)) {
     // clang decides success from the client's counts: carry over what was
@@ -102,20 +113,17 @@ public:
     NumWarnings = Target->getNumWarnings();
   }
 
-  ~ReportPrinter() override {
-    if (RemoveStackUsage)
-      sys::fs::remove(StackUsagePath);
-  }
+  ~AfterCodegen() override { removeStackUsage(); }
 
   void BeginSourceFile(const LangOptions &LO, const Preprocessor *PP) override {
     Target->BeginSourceFile(LO, PP);
   }
   void EndSourceFile() override {
-    printOnce();
+    finishOnce();
     Target->EndSourceFile();
   }
   void finish() override {
-    printOnce();
+    finishOnce();
     Target->finish();
   }
   void clear() override {
@@ -132,13 +140,41 @@ public:
   }
 
 private:
-  void printOnce() {
-    if (Printed || R->empty())
-      return; // the pass did not run (errors, -fsyntax-only, ...)
-    Printed = true;
-    StringMap<uint64_t> Sizes = Report::readStackUsage(StackUsagePath);
+  void removeStackUsage() {
+    // clang leaks the CompilerInstance (-disable-free), so the destructor
+    // is not a reliable place for this.
+    if (RemoveStackUsage)
+      sys::fs::remove(StackUsagePath);
+    RemoveStackUsage = false;
+  }
+
+  void finishOnce() {
+    if (Finished)
+      return;
+    Finished = true;
+    StringMap<uint64_t> Sizes;
+    if (!StackUsagePath.empty())
+      Sizes = Report::readStackUsage(StackUsagePath);
+    removeStackUsage();
+
+    StringMap<std::string> Notes;
+    if (G && Mode != NosplitBudgetMode::Off) {
+      unsigned ID = Diags.getCustomDiagID(Mode == NosplitBudgetMode::Error
+                                              ? DiagnosticsEngine::Error
+                                              : DiagnosticsEngine::Warning,
+                                          "%0");
+      G->check(
+          Sizes, [&](StringRef Msg) { Diags.Report(ID) << Msg; },
+          R ? &Notes : nullptr);
+    }
+    if (R && !R->empty()) // empty: the pass did not run (errors, ...)
+      printReport(Sizes, Notes);
+  }
+
+  void printReport(const StringMap<uint64_t> &Sizes,
+                   const StringMap<std::string> &Notes) {
     if (OutPath.empty()) {
-      R->print(errs(), TUName, Sizes);
+      R->print(errs(), TUName, Sizes, &Notes);
       return;
     }
     std::error_code EC;
@@ -148,16 +184,19 @@ private:
              << "': " << EC.message() << "\n";
       return;
     }
-    R->print(OS, TUName, Sizes);
+    R->print(OS, TUName, Sizes, &Notes);
   }
 
+  DiagnosticsEngine &Diags;
   DiagnosticConsumer *Target;
   std::unique_ptr<DiagnosticConsumer> OwnedTarget;
   std::shared_ptr<Report> R;
+  std::shared_ptr<NosplitGraph> G;
+  NosplitBudgetMode Mode;
   std::string TUName, StackUsagePath;
   bool RemoveStackUsage;
   std::string OutPath;
-  bool Printed = false;
+  bool Finished = false;
 };
 
 /// Annotates no_split_stack functions for CodeGen (NosplitAttr.h). It sits
@@ -214,6 +253,16 @@ protected:
         Opts.VarargOutlining = false;
       } else if (A == "allow-lto") {
         Opts.AllowLTO = true;
+      } else if (A.consume_front("nosplit-budget=")) {
+        if (A == "error")
+          Opts.NosplitBudget = NosplitBudgetMode::Error;
+        else if (A == "warn")
+          Opts.NosplitBudget = NosplitBudgetMode::Warn;
+        else if (A == "off")
+          Opts.NosplitBudget = NosplitBudgetMode::Off;
+        else
+          error(Diags, "morestack: nosplit-budget= takes error, warn or off, "
+                       "not '" + A + "'");
       } else {
         error(Diags, "morestack: unknown plugin argument '" + Arg +
                          "' (try -fplugin-arg-morestack-help)");
@@ -230,20 +279,26 @@ protected:
       return std::make_unique<ASTConsumer>();
 
     std::shared_ptr<Report> R;
-    if (Opts.Report) {
+    if (Opts.Report)
       R = std::make_shared<Report>();
-      installReportPrinter(CI, R, InFile);
-    }
+    // The budget check needs the frame sizes, so code generation.
+    frontend::ActionKind PA = CI.getFrontendOpts().ProgramAction;
+    std::shared_ptr<NosplitGraph> G;
+    if (Opts.NosplitBudget != NosplitBudgetMode::Off &&
+        (PA == frontend::EmitObj || PA == frontend::EmitAssembly))
+      G = std::make_shared<NosplitGraph>();
+    if (R || G)
+      installAfterCodegen(CI, R, G, InFile);
     PluginOptions PassOpts = Opts;
     CI.getCodeGenOpts().PassBuilderCallbacks.push_back(
-        [PassOpts, R](PassBuilder &PB) {
+        [PassOpts, R, G](PassBuilder &PB) {
           PB.registerPipelineStartEPCallback(
               [](ModulePassManager &MPM, OptimizationLevel) {
                 MPM.addPass(NosplitMarkingPass());
               });
           PB.registerOptimizerLastEPCallback(
-              [PassOpts, R](ModulePassManager &MPM, OptimizationLevel) {
-                MPM.addPass(SplitStackPass(PassOpts, R));
+              [PassOpts, R, G](ModulePassManager &MPM, OptimizationLevel) {
+                MPM.addPass(SplitStackPass(PassOpts, R, G));
               });
         });
     return std::make_unique<NosplitConsumer>(CI);
@@ -298,26 +353,33 @@ private:
     return OK;
   }
 
-  void installReportPrinter(CompilerInstance &CI, std::shared_ptr<Report> R,
-                            StringRef InFile) {
+  void installAfterCodegen(CompilerInstance &CI, std::shared_ptr<Report> R,
+                           std::shared_ptr<NosplitGraph> G, StringRef InFile) {
     CodeGenOptions &CG = CI.getCodeGenOpts();
+    DiagnosticsEngine &Diags = CI.getDiagnostics();
     std::string SUPath = CG.StackUsageOutput;
     bool Remove = false;
     if (SUPath.empty()) {
       // Not asked for by the user: a private temporary file.
       SmallString<128> Tmp;
-      if (!sys::fs::createTemporaryFile("morestack", "su", Tmp)) {
+      if (std::error_code EC =
+              sys::fs::createTemporaryFile("morestack", "su", Tmp)) {
+        if (G)
+          warning(Diags, "morestack: cannot create a temporary file for the "
+                         "frame sizes (" + EC.message() +
+                         "): the nosplit budget is not checked");
+      } else {
         SUPath = std::string(Tmp);
         CG.StackUsageOutput = SUPath;
         Remove = true;
       }
     }
-    DiagnosticsEngine &Diags = CI.getDiagnostics();
     DiagnosticConsumer *Old = Diags.getClient();
     std::unique_ptr<DiagnosticConsumer> Owned = Diags.takeClient();
-    Diags.setClient(new ReportPrinter(Old, std::move(Owned), std::move(R),
-                                      InFile.str(), SUPath, Remove,
-                                      Opts.ReportFile),
+    Diags.setClient(new AfterCodegen(Diags, Old, std::move(Owned),
+                                     std::move(R), std::move(G),
+                                     Opts.NosplitBudget, InFile.str(), SUPath,
+                                     Remove, Opts.ReportFile),
                     /*ShouldOwnClient=*/true);
   }
 

@@ -89,7 +89,8 @@ static void printName(raw_ostream &OS, StringRef Name) {
 }
 
 void Report::print(raw_ostream &OS, StringRef TUName,
-                   const StringMap<uint64_t> &FrameSizes) const {
+                   const StringMap<uint64_t> &FrameSizes,
+                   const StringMap<std::string> *ChainNotes) const {
   OS << "morestack-report: " << TUName << ": " << Records.size()
      << " function(s)\n";
   for (const FunctionRecord &R : Records) {
@@ -106,6 +107,9 @@ void Report::print(raw_ostream &OS, StringRef TUName,
       OS << ": skipped (" << skipReasonName(R.Reason) << ")";
       if (It != FrameSizes.end())
         OS << ", frame " << Frame << " bytes";
+      if (ChainNotes)
+        if (auto N = ChainNotes->find(R.Name); N != ChainNotes->end())
+          OS << ", " << N->second;
     }
     if (!R.Detail.empty())
       OS << ": " << R.Detail;

@@ -16,9 +16,10 @@
 // Report format (one line per function, stable, meant to be grepped):
 //   morestack-report: <name>: instrumented, frame <N> bytes[, <K> dynamic alloca(s) reserved]
 //   morestack-report: <name>: instrumented, frame ? bytes        (no code generated)
-//   morestack-report: <name>: skipped (<reason>)[, frame <N> bytes][: <detail>]
-//   (the frame of a skipped function is what it uses unchecked: nosplit
-//   frames must fit MORESTACK_NOSPLIT_BUDGET)
+//   morestack-report: <name>: skipped (<reason>)[, frame <N> bytes[, nosplit chain <M> of <B> bytes[, over by <X>]]][: <detail>]
+//   (the frame of a skipped function is what it uses unchecked; the nosplit
+//   chain is the worst path through it that the budget check found, see
+//   NosplitBudget.h)
 //
 //===----------------------------------------------------------------------===//
 #ifndef MORESTACK_PLUGIN_REPORT_H
@@ -70,9 +71,12 @@ public:
   /// per line) into name -> bytes. Missing or unreadable file: empty map.
   static llvm::StringMap<uint64_t> readStackUsage(llvm::StringRef Path);
 
-  /// Prints every record, in the order the pass decided them.
+  /// Prints every record, in the order the pass decided them. ChainNotes
+  /// (may be null): the nosplit budget check's "nosplit chain ..." text for
+  /// unchecked functions, printed after their frame.
   void print(llvm::raw_ostream &OS, llvm::StringRef TUName,
-             const llvm::StringMap<uint64_t> &FrameSizes) const;
+             const llvm::StringMap<uint64_t> &FrameSizes,
+             const llvm::StringMap<std::string> *ChainNotes = nullptr) const;
 
 private:
   std::vector<FunctionRecord> Records;

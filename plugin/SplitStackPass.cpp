@@ -246,6 +246,12 @@ PreservedAnalyses SplitStackPass::run(Module &M, ModuleAnalysisManager &) {
   consumeNosplitAnnotations(M);
   if (!Instrumenter(M, Opts, TheReport.get()).run())
     return PreservedAnalyses::all();
+  if (Opts.NosplitBudget != NosplitBudgetMode::Off) {
+    NosplitGraph Local; // still warns about library calls without codegen
+    (Graph ? *Graph : Local).collect(M, [&M](StringRef Msg) {
+      diagnose(M, DS_Warning, Msg);
+    });
+  }
   return PreservedAnalyses::none();
 }
 

@@ -16,11 +16,15 @@
 //     call to __morestack_reserve (DynamicAllocaReserve.h).
 //   - The module is for x86_64 Linux (LP64), or the pass reports an error
 //     and changes nothing.
+//   - Unless nosplit-budget=off, the unchecked functions' call graph is
+//     recorded for the budget check after code generation (NosplitBudget.h),
+//     and calls from them to C library functions are warned about.
 //
 //===----------------------------------------------------------------------===//
 #ifndef MORESTACK_PLUGIN_SPLITSTACKPASS_H
 #define MORESTACK_PLUGIN_SPLITSTACKPASS_H
 
+#include "NosplitBudget.h"
 #include "Options.h"
 #include "Report.h"
 
@@ -32,9 +36,13 @@ namespace morestack {
 
 class SplitStackPass : public llvm::PassInfoMixin<SplitStackPass> {
 public:
-  /// Report may be null (no -fplugin-arg-morestack-report).
-  SplitStackPass(PluginOptions Opts, std::shared_ptr<Report> R)
-      : Opts(std::move(Opts)), TheReport(std::move(R)) {}
+  /// Report may be null (no -fplugin-arg-morestack-report). Graph may be
+  /// null (nosplit-budget=off, or no code generation); otherwise it receives
+  /// the call graph of the unchecked functions once they are decided.
+  SplitStackPass(PluginOptions Opts, std::shared_ptr<Report> R,
+                 std::shared_ptr<NosplitGraph> Graph = nullptr)
+      : Opts(std::move(Opts)), TheReport(std::move(R)),
+        Graph(std::move(Graph)) {}
 
   llvm::PreservedAnalyses run(llvm::Module &M, llvm::ModuleAnalysisManager &);
 
@@ -44,6 +52,7 @@ public:
 private:
   PluginOptions Opts;
   std::shared_ptr<Report> TheReport;
+  std::shared_ptr<NosplitGraph> Graph;
 };
 
 } // namespace morestack

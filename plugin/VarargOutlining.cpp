@@ -21,6 +21,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "VarargOutlining.h"
+#include "NosplitBudget.h"
 #include "Options.h"
 
 #include "morestack/abi.h"
@@ -45,8 +46,12 @@ STATISTIC(NumOutlinedNoVaStart,
 
 namespace morestack {
 
-static_assert(kVarargThunkFrameBound <= MORESTACK_NOSPLIT_BUDGET,
-              "the variadic thunk is nosplit: its frame must fit the budget");
+// The thunk is unchecked and calls its checked body, whose prologue may
+// call __morestack: the chain the nosplit budget check computes for it
+// (NosplitBudget.h) is its frame plus kCheckedCallCost.
+static_assert(kVarargThunkFrameBound + kCheckedCallCost <=
+                  MORESTACK_NOSPLIT_BUDGET,
+              "the variadic thunk is nosplit: its chain must fit the budget");
 
 /// x86-64 SysV: typedef struct { u32 gp_offset, fp_offset; void *overflow,
 /// *reg_save; } va_list[1];
