@@ -483,7 +483,7 @@ void Checker::run(const NosplitGraph::Emit &E,
       else
         Note = "nosplit chain " + std::to_string(Results[V].Use) + " of " +
                std::to_string(kBudget) + " bytes" +
-               (Over(V) ? ", over by " + std::to_string(Results[V].Use - kBudget)
+               (Over(V) ? ", over by " + std::to_string(Results[V].Use - kBudget) + " bytes"
                         : std::string());
       (*ChainNotes)[Nodes[V].Name] = Note;
     }

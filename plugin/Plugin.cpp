@@ -37,6 +37,7 @@
 #include "clang/AST/ASTConsumer.h"
 #include "clang/AST/DeclGroup.h"
 #include "clang/Basic/Diagnostic.h"
+#include "clang/Basic/DiagnosticFrontend.h"
 #include "clang/Basic/TargetInfo.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendOptions.h"
@@ -159,10 +160,11 @@ private:
 
     StringMap<std::string> Notes;
     if (G && Mode != NosplitBudgetMode::Off) {
-      unsigned ID = Diags.getCustomDiagID(Mode == NosplitBudgetMode::Error
-                                              ? DiagnosticsEngine::Error
-                                              : DiagnosticsEngine::Warning,
-                                          "%0");
+      // The IDs clang gives the LLVM plugin diagnostics of the passes: the
+      // warning is in -Wbackend-plugin, so -Werror and -Wno-... apply.
+      unsigned ID = Mode == NosplitBudgetMode::Error
+                        ? diag::err_fe_backend_plugin
+                        : diag::warn_fe_backend_plugin;
       G->check(
           Sizes, [&](StringRef Msg) { Diags.Report(ID) << Msg; },
           R ? &Notes : nullptr);
