@@ -205,7 +205,7 @@ void NosplitGraph::collect(
         if (N.Calls.size() != Before && WarnLibraryCall)
           WarnLibraryCall(
               "morestack: " + N.Reason + " function '" + displayName(N.Name) +
-              "' calls '" + Callee->getName().str() +
+              "' calls '" + displayName(Callee->getName()) +
               "', a C library function without a stack check: it runs on "
               "the same stack and its use is not covered by the nosplit "
               "budget of " +
@@ -399,7 +399,7 @@ std::string Checker::chainMessage(unsigned Root) const {
          << "' (defined elsewhere, assumed checked)";
       break;
     case NosplitCall::Library:
-      OS << "calls '" << C.Callee
+      OS << "calls '" << displayName(C.Callee)
          << "' (C library, unchecked: its own use is not counted)";
       break;
     case NosplitCall::Indirect:
