@@ -1,0 +1,107 @@
+/*
+ * bench/common.h: the small timing and reporting helper every C and C++
+ * benchmark includes (header-only, C99 and C++; builds with clang, gcc and
+ * morestack-clang alike).
+ *
+ * A benchmark process measures something a few times (inner repetitions),
+ * takes the median of those, and prints one JSON line per figure:
+ *
+ *   {"bench":"growth","case":"64MiB","variant":"grow","value":1.2e7,"unit":"ns"}
+ *
+ * bench/run.sh runs every process several times (interleaved) and
+ * bench/report.py turns the lines into ratios against baselines measured in
+ * the same run. Nothing here judges a figure: no benchmark is a test.
+ */
+#ifndef BENCH_COMMON_H
+#define BENCH_COMMON_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#ifdef __cplusplus
+#define BENCH_INLINE inline
+#else
+#define BENCH_INLINE static inline
+#endif
+
+/* Monotonic wall clock in nanoseconds. */
+BENCH_INLINE uint64_t bench_now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+BENCH_INLINE int bench_cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* Median of n values (sorts them in place). */
+BENCH_INLINE double bench_median(double *v, int n) {
+  qsort(v, (size_t)n, sizeof *v, bench_cmp_double);
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* Print one result line. */
+BENCH_INLINE void bench_report(const char *bench, const char *kase, const char *variant, double value,
+                               const char *unit) {
+  printf("{\"bench\":\"%s\",\"case\":\"%s\",\"variant\":\"%s\",\"value\":%.6g,\"unit\":\"%s\"}\n",
+         bench, kase, variant, value, unit);
+  fflush(stdout);
+}
+
+/* Resident set size of this process, in bytes (/proc/self/statm). */
+BENCH_INLINE long bench_rss_bytes(void) {
+  long pages_total = 0, pages_resident = 0;
+  FILE *f = fopen("/proc/self/statm", "r");
+  if (!f) return -1;
+  if (fscanf(f, "%ld %ld", &pages_total, &pages_resident) != 2) pages_resident = -1;
+  fclose(f);
+  return pages_resident * 4096;
+}
+
+/* argv[i] as a long, or `fallback` when absent. */
+BENCH_INLINE long bench_arg(int argc, char **argv, int i, long fallback) {
+  return argc > i ? atol(argv[i]) : fallback;
+}
+
+/* Run fn(arg) `reps` times; return the median wall time in ns. The last
+ * result goes to *result (print it, so the work cannot be optimised away). */
+BENCH_INLINE double bench_time(long (*fn)(long), long arg, int reps, long *result) {
+  double t[64];
+  if (reps < 1) reps = 1;
+  if (reps > 64) reps = 64;
+  for (int r = 0; r < reps; ++r) {
+    uint64_t t0 = bench_now_ns();
+    *result = fn(arg);
+    t[r] = (double)(bench_now_ns() - t0);
+  }
+  return bench_median(t, reps);
+}
+
+/* The label of this build of a benchmark ("morestack", "plain", "gcc-split"):
+ * the Makefile passes -DBENCH_VARIANT="...". */
+#ifndef BENCH_VARIANT
+#define BENCH_VARIANT "plain"
+#endif
+
+/* Keep a value alive without letting the compiler see through it. */
+#define BENCH_KEEP(x) __asm__ volatile("" : : "r"(x) : "memory")
+
+/* The stack pointer and the running stack's guard (%fs:0x70, the TCB slot
+ * both morestack and gcc's -fsplit-stack check against). */
+BENCH_INLINE uintptr_t bench_sp(void) {
+  uintptr_t sp;
+  __asm__ volatile("movq %%rsp, %0" : "=r"(sp));
+  return sp;
+}
+BENCH_INLINE uintptr_t bench_guard(void) {
+  uintptr_t g;
+  __asm__ volatile("movq %%fs:0x70, %0" : "=r"(g));
+  return g;
+}
+
+#endif /* BENCH_COMMON_H */

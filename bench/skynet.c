@@ -1,0 +1,107 @@
+/* bench/skynet.c: the "skynet" benchmark with morestack fibers. A tree of
+ * tasks of fan-out 10: each task creates its 10 children (fibers), runs
+ * them, and returns the sum of theirs; the 1,000,000 leaves return their
+ * index, so the root returns 499999500000. 1,111,111 fibers in all.
+ *
+ * Fibers need no scheduler here: a child runs to its end when its parent
+ * resumes it. With 2 threads, each thread runs five of the root's ten
+ * subtrees (two independent halves) and main adds them up.
+ *
+ *   skynet [threads=1] [reps=3] */
+#include "common.h"
+
+#include <morestack/morestack.h>
+#include <pthread.h>
+
+enum { FANOUT = 10, LEAVES = 1000000 };
+
+typedef struct {
+  long num, size, result;
+} Task;
+
+static void skynet(void *arg) {
+  Task *t = (Task *)arg;
+  if (t->size == 1) {
+    t->result = t->num;
+    return;
+  }
+  /* Children's records on the heap: a fiber's arguments must not point into
+   * a stack that may move (the parent's grows when it calls the runtime). */
+  Task *kids = (Task *)malloc(FANOUT * sizeof *kids);
+  morestack_fiber *f[FANOUT];
+  long child = t->size / FANOUT, sum = 0;
+  for (int i = 0; i < FANOUT; ++i) {
+    kids[i].num = t->num + i * child;
+    kids[i].size = child;
+    f[i] = morestack_fiber_create(skynet, &kids[i], 0);
+  }
+  for (int i = 0; i < FANOUT; ++i) {
+    morestack_fiber_resume(f[i]);
+    morestack_fiber_destroy(f[i]);
+    sum += kids[i].result;
+  }
+  free(kids);
+  t->result = sum;
+}
+
+/* Run the subtrees [first, last) of the root on this thread. */
+typedef struct {
+  int first, last;
+  long sum;
+} Half;
+
+static void *run_subtrees(void *arg) {
+  Half *h = (Half *)arg;
+  h->sum = 0;
+  for (int i = h->first; i < h->last; ++i) {
+    Task *t = (Task *)malloc(sizeof *t);
+    t->num = (long)i * (LEAVES / FANOUT);
+    t->size = LEAVES / FANOUT;
+    morestack_fiber *f = morestack_fiber_create(skynet, t, 0);
+    morestack_fiber_resume(f);
+    morestack_fiber_destroy(f);
+    h->sum += t->result;
+    free(t);
+  }
+  return NULL;
+}
+
+static long run_once(int threads) {
+  if (threads == 1) {
+    Task root = {0, LEAVES, 0};
+    morestack_fiber *f = morestack_fiber_create(skynet, &root, 0);
+    morestack_fiber_resume(f);
+    morestack_fiber_destroy(f);
+    return root.result;
+  }
+  Half halves[2] = {{0, FANOUT / 2, 0}, {FANOUT / 2, FANOUT, 0}};
+  pthread_t th;
+  pthread_create(&th, NULL, run_subtrees, &halves[1]);
+  run_subtrees(&halves[0]);
+  pthread_join(th, NULL);
+  return halves[0].sum + halves[1].sum;
+}
+
+int main(int argc, char **argv) {
+  int threads = (int)bench_arg(argc, argv, 1, 1);
+  int reps = (int)bench_arg(argc, argv, 2, 3);
+  double t[64];
+  long result = 0;
+  if (threads != 1 && threads != 2) {
+    fprintf(stderr, "skynet: 1 or 2 threads\n");
+    return 2;
+  }
+  for (int r = 0; r < reps; ++r) {
+    uint64_t t0 = bench_now_ns();
+    result = run_once(threads);
+    t[r] = (double)(bench_now_ns() - t0);
+  }
+  morestack_process_stats ps;
+  morestack_get_process_stats(&ps);
+  fprintf(stderr, "skynet (%d thread%s): %ld; %llu fibers, %llu growths\n", threads, threads > 1 ? "s" : "",
+          result, (unsigned long long)ps.fibers_created, (unsigned long long)ps.growths);
+  char kase[32];
+  snprintf(kase, sizeof kase, "%dthread", threads);
+  bench_report("skynet", kase, "morestack", bench_median(t, reps), "ns");
+  return 0;
+}
