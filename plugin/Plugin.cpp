@@ -4,7 +4,8 @@
 //   The PluginASTAction "morestack" (AddBeforeMainAction, so loading the .so
 //   with -fplugin= is all it takes):
 //     - parses -fplugin-arg-morestack-<arg> (help, report, report-file=,
-//       no-vararg-outlining, allow-lto); an unknown argument is an error;
+//       no-vararg-outlining, allow-lto, nosplit-budget=); an unknown
+//       argument is an error;
 //     - refuses, with an error, every configuration in which the stack check
 //       would silently be missing or broken: a target other than x86_64
 //       Linux LP64 (aarch64, riscv, i386 / -m32, x32 / -mx32, ...),
@@ -15,8 +16,11 @@
 //         OptimizerLast  SplitStackPass      (the instrumentation)
 //     - returns an ASTConsumer that annotates clang's no_split_stack functions
 //       (NosplitAttr.h) before CodeGen sees them;
-//     - with `report`, asks the backend for -fstack-usage data and prints the
-//       report (Report.h) once code generation is over.
+//     - when code is generated (or with `report`), asks the backend for
+//       -fstack-usage data and, once code generation is over, runs the
+//       nosplit budget check (NosplitBudget.h; nosplit-budget=error|warn|off)
+//       and prints the report (Report.h), from a DiagnosticConsumer that
+//       wraps clang's own (AfterCodegen).
 //
 // Invariants:
 //   - Every error starts with "morestack:" and is a clang error diagnostic, so

@@ -18,10 +18,12 @@
 //   forwards its fixed arguments (no va_list, no register save area).
 //
 // Invariants:
-//   - The thunk's frame is at most kVarargThunkFrameBound bytes, which,
-//     with the call to its checked body (kCheckedCallCost, NosplitBudget.h),
-//     fits MORESTACK_NOSPLIT_BUDGET (static_assert in VarargOutlining.cpp;
-//     the budget check verifies the real frame after code generation).
+//   - The thunk's shape (register save area + va_list) needs at most
+//     kVarargThunkFrameBound bytes, which, with the call to its checked body
+//     (kCheckedCallCost, NosplitBudget.h), fits MORESTACK_NOSPLIT_BUDGET
+//     (static_assert in VarargOutlining.cpp). At -O0 the thunk also spills
+//     its fixed arguments; the nosplit budget check verifies every thunk's
+//     real frame after code generation.
 //   - byval / sret / nest / inreg / swiftself parameters of f reach the body
 //     as plain pointers / values (the thunk already owns the ABI); the body
 //     never has an ABI-significant parameter attribute.
