@@ -1,0 +1,408 @@
+#!/usr/bin/env python3
+"""bench/report.py: turn bench/run.sh's raw figures into the results table
+(README.md) and the plots (PNG).
+
+Every benchmark process prints JSON lines {bench, case, variant, value, unit}
+and run.sh adds the run number. A row of the table is a ratio of two figures
+measured in the same run (morestack's over the baseline's): the ratio is
+computed run by run, and the table gives the median over the runs and its
+spread (min-max). A row with a target says "met" or "MISSED"; the others are
+there for context. Absolute figures (medians) are shown beside the ratios.
+
+    report.py --raw results/raw.jsonl --machine results/machine.txt --out results/
+"""
+import argparse
+import json
+import math
+import os
+import statistics
+from collections import defaultdict
+
+# ---- loading ----
+
+
+def load(path):
+    data = defaultdict(dict)  # (bench, case, variant) -> {run: value}
+    units = {}
+    with open(path) as f:
+        for line in f:
+            line = line.strip()
+            if not line.startswith("{"):
+                continue
+            d = json.loads(line)
+            key = (d["bench"], d["case"], d["variant"])
+            data[key][d.get("run", 1)] = float(d["value"])
+            units[key] = d["unit"]
+    return data, units
+
+
+# ---- a figure, run by run ----
+
+
+class Series:
+    """Values by run number (a measurement, or a ratio/difference of two)."""
+
+    def __init__(self, by_run):
+        self.by_run = {r: v for r, v in by_run.items() if v is not None and not math.isnan(v)}
+
+    def ok(self):
+        return bool(self.by_run)
+
+    def median(self):
+        return statistics.median(self.by_run.values())
+
+    def lo(self):
+        return min(self.by_run.values())
+
+    def hi(self):
+        return max(self.by_run.values())
+
+    def runs(self):
+        return len(self.by_run)
+
+
+def series(data, key):
+    return Series(data.get(key, {}))
+
+
+def combine(a, b, op):
+    """op(a, b) run by run. Two figures measured once each (instruction
+    counts, which are deterministic) are simply combined."""
+    if len(a.by_run) == 1 and len(b.by_run) == 1:
+        return Series({1: op(next(iter(a.by_run.values())), next(iter(b.by_run.values())))})
+    return Series({r: op(a.by_run[r], b.by_run[r]) for r in set(a.by_run) & set(b.by_run)})
+
+
+def ratio(a, b):
+    return combine(a, b, lambda x, y: x / y if y else float("nan"))
+
+
+def difference(a, b):
+    return combine(a, b, lambda x, y: x - y)
+
+
+def geomean(seriess):
+    runs = set.intersection(*(set(s.by_run) for s in seriess)) if seriess else set()
+    return Series({r: math.exp(sum(math.log(s.by_run[r]) for s in seriess) / len(seriess)) for r in runs})
+
+
+# ---- formatting ----
+
+
+def fmt_value(v, unit):
+    if v is None:
+        return "n/a"
+    if unit == "ns":
+        for div, u in ((1e9, "s"), (1e6, "ms"), (1e3, "µs")):
+            if v >= div:
+                return f"{v / div:.3g} {u}"
+        return f"{v:.3g} ns"
+    if unit == "B":
+        return f"{v / 1024:.2f} KiB" if v >= 1024 else f"{v:.0f} B"
+    if unit == "instructions":
+        return f"{v / 1e6:.1f} M instr"
+    return f"{v:.3g} {unit}"
+
+
+def fmt_ratio(s, digits=3):
+    if not s.ok():
+        return "n/a", ""
+    med = f"{s.median():.{digits}g}"
+    if s.runs() == 1:
+        return med, "exact" if s.lo() == s.hi() else ""
+    return med, f"{s.lo():.{digits}g} – {s.hi():.{digits}g}"
+
+
+def check(value, target):
+    if target is None or value is None:
+        return ""
+    op, limit = target
+    good = {"<=": value <= limit, "<": value < limit, ">=": value >= limit}[op]
+    return "met" if good else "**MISSED**"
+
+
+# ---- the table ----
+
+
+class Row:
+    def __init__(self, section, label, s, num=None, den=None, unit="", target=None, note="", kind="ratio"):
+        self.section, self.label, self.s = section, label, s
+        self.num, self.den, self.unit = num, den, unit
+        self.target, self.note, self.kind = target, note, kind
+
+    def cells(self):
+        med, spread = fmt_ratio(self.s)
+        if self.kind == "abs" and self.s.ok():
+            med = fmt_value(self.s.median(), self.unit)
+            spread = f"{fmt_value(self.s.lo(), self.unit)} – {fmt_value(self.s.hi(), self.unit)}" if self.s.runs() > 1 else ""
+        num = fmt_value(self.num.median(), self.unit) if self.num is not None and self.num.ok() else ""
+        den = fmt_value(self.den.median(), self.unit) if self.den is not None and self.den.ok() else ""
+        tgt = f"{self.target[0]} {fmt_value(self.target[1], self.unit) if self.kind == 'abs' else self.target[1]}" if self.target else ""
+        status = check(self.s.median() if self.s.ok() else None, self.target) if self.target else ""
+        if self.target and not self.s.ok():
+            status = "not measured"
+        return [self.label, num, den, med, spread, tgt, status, self.note]
+
+
+def build_rows(data, units):
+    S = lambda b, c, v: series(data, (b, c, v))  # noqa: E731
+    rows = []
+
+    # 1. prologue
+    progs = ["fib", "bintree", "nqueens", "parser", "json"]
+    time_r, instr_r = [], []
+    for p in progs:
+        ms, pl = S("prologue", p, "morestack"), S("prologue", p, "plain")
+        r = ratio(ms, pl)
+        rows.append(Row("1. Prologue cost", f"{p}: time, morestack ÷ plain clang", r, ms, pl, "ns"))
+        if r.ok():
+            time_r.append(r)
+    for p in progs:
+        ms, pl = S("prologue-instructions", p, "morestack"), S("prologue-instructions", p, "plain")
+        r = ratio(ms, pl)
+        rows.append(Row("1. Prologue cost", f"{p}: instructions, morestack ÷ plain", r, ms, pl, "instructions"))
+        if r.ok():
+            instr_r.append(r)
+    rows.append(Row("1. Prologue cost", f"geomean of {len(time_r)} programs: time", geomean(time_r), target=("<=", 1.02)))
+    rows.append(Row("1. Prologue cost", f"geomean of {len(instr_r)} programs: instructions", geomean(instr_r),
+                    target=("<=", 1.03)))
+
+    # 2. growth
+    for c in ["1MiB", "64MiB"]:
+        grow = S("growth", c, "grow")
+        sec = "2. Growth"
+        rows.append(Row(sec, f"{c}: grown from 2 KiB ÷ pre-sized cold", ratio(grow, S("growth", c, "presized-cold")),
+                        grow, S("growth", c, "presized-cold"), "ns", ("<=", 1.3)))
+        rows.append(Row(sec, f"{c}: grown from 2 KiB ÷ Go goroutine", ratio(grow, S("growth", c, "go")), grow,
+                        S("growth", c, "go"), "ns", ("<=", 0.5)))
+        rows.append(Row(sec, f"{c}: grown from 2 KiB ÷ pre-sized warm", ratio(grow, S("growth", c, "presized-warm")),
+                        grow, S("growth", c, "presized-warm"), "ns"))
+        rows.append(Row(sec, f"{c}: grown from 2 KiB ÷ gcc -fsplit-stack", ratio(grow, S("growth", c, "gcc-split")),
+                        grow, S("growth", c, "gcc-split"), "ns"))
+        rows.append(Row(sec, f"{c}: pre-sized cold ÷ Go goroutine",
+                        ratio(S("growth", c, "presized-cold"), S("growth", c, "go")), S("growth", c, "presized-cold"),
+                        S("growth", c, "go"), "ns"))
+
+    # 3. hot split
+    sec = "3. Hot split"
+    hot, far = S("hotsplit", "call", "boundary"), S("hotsplit", "call", "no-boundary")
+    gcc_hot, gcc_far = S("hotsplit", "call", "gcc-boundary"), S("hotsplit", "call", "gcc-no-boundary")
+    one_growth = difference(S("hotsplit", "call", "split-once"), S("hotsplit", "call", "nosplit-once"))
+    rows.append(Row(sec, "call at the boundary ÷ no boundary (per call)", ratio(hot, far), hot, far, "ns", ("<=", 1.05),
+                    "one growth, then no boundary: stacks do not shrink yet"))
+    rows.append(Row(sec, "call at the boundary ÷ gcc -fsplit-stack at the boundary", ratio(hot, gcc_hot), hot, gcc_hot,
+                    "ns", ("<=", 0.01), "target: ≥ 100x faster"))
+    rows.append(Row(sec, "one 2→4 KiB growth ÷ one gcc hot-split call", ratio(one_growth, gcc_hot), one_growth,
+                    gcc_hot, "ns", note="what each call would cost if the boundary stayed"))
+    rows.append(Row(sec, "gcc at the boundary ÷ gcc with no boundary", ratio(gcc_hot, gcc_far), gcc_hot, gcc_far, "ns"))
+
+    # 4. memory
+    sec = "4. Memory"
+    for n in ["10000", "100000", "1000000"]:
+        ms = S("memory", n, "morestack")
+        if not ms.ok():
+            continue
+        nice = f"{int(n):,}"
+        rows.append(Row(sec, f"{nice} parked fibers: bytes per fiber", ms, unit="B", target=("<=", 2.3 * 1024),
+                        kind="abs"))
+        for other, name in [("go", "Go goroutine"), ("pthread", "pthread"), ("boost", "Boost.Context fiber")]:
+            o = S("memory", n, other)
+            if o.ok():
+                rows.append(Row(sec, f"{nice}: morestack ÷ {name}", ratio(ms, o), ms, o, "B"))
+
+    # 5. switch and spawn
+    sec = "5. Switch and spawn"
+    for c, what in [("switch", "switch"), ("spawn", "create+run+destroy")]:
+        ms, bo, go = S("switch", c, "morestack"), S("switch", c, "boost"), S("switch", c, "go")
+        rows.append(Row(sec, f"{what}: morestack ÷ Boost.Context", ratio(ms, bo), ms, bo, "ns",
+                        ("<=", 1.0) if c == "switch" else ("<=", 2.0)))
+        rows.append(Row(sec, f"{what}: morestack ÷ Go", ratio(ms, go), ms, go, "ns",
+                        ("<", 1.0) if c == "spawn" else None,
+                        "Go: runtime.Gosched ping-pong" if c == "switch" else "Go: `go` statement, batches of 1000"))
+
+    # 6. skynet
+    sec = "6. Skynet"
+    for c, what in [("1thread", "1 thread (GOMAXPROCS=1)"), ("2thread", "2 threads (GOMAXPROCS=2)")]:
+        ms, go = S("skynet", c, "morestack"), S("skynet", c, "go")
+        rows.append(Row(sec, f"{what}: morestack ÷ Go", ratio(ms, go), ms, go, "ns", ("<=", 0.5)))
+    return rows
+
+
+def write_table(rows, machine, out):
+    lines = [
+        "# Benchmark results",
+        "",
+        "Written by `bench/run.sh` (do not edit by hand; see docs/benchmarks.md for what each",
+        "benchmark measures, how, and why a target is missed).",
+        "",
+        "```",
+        machine.strip(),
+        "```",
+        "",
+        "Ratios are morestack's figure over the baseline's, computed run by run (every",
+        "benchmark ran in each run, interleaved) and summarised as the median and the",
+        "spread (min – max) over the runs. Below 1 means morestack is faster or smaller.",
+        "`measured` and `baseline` are medians of the absolute figures. Each process",
+        "figure is itself the median of a few repetitions inside the process.",
+        "",
+    ]
+    section = None
+    for row in rows:
+        if row.section != section:
+            section = row.section
+            lines += ["", f"## {section}", "",
+                      "| figure | measured | baseline | median | spread | target | status | note |",
+                      "|---|---:|---:|---:|---|---|---|---|"]
+        lines.append("| " + " | ".join(row.cells()) + " |")
+    missed = [r for r in rows if r.target and "MISSED" in check(r.s.median() if r.s.ok() else None, r.target)]
+    met = [r for r in rows if r.target and check(r.s.median() if r.s.ok() else None, r.target) == "met"]
+    lines += ["", "## Summary", "",
+              f"{len(met)} targets met, {len(missed)} missed."]
+    if missed:
+        lines += ["", "Missed:"] + [f"- {r.section[3:]}: {r.label} = {fmt_ratio(r.s)[0] if r.kind != 'abs' else fmt_value(r.s.median(), r.unit)} "
+                                    f"(target {r.target[0]} {r.target[1] if r.kind != 'abs' else fmt_value(r.target[1], r.unit)})"
+                                    for r in missed]
+    lines += ["", "Plots: " + ", ".join(f"[{p}]({p})" for p in PLOTS), ""]
+    with open(os.path.join(out, "README.md"), "w") as f:
+        f.write("\n".join(lines))
+
+
+# ---- plots ----
+
+PLOTS = ["prologue.png", "growth.png", "hotsplit.png", "memory.png", "switch.png", "skynet.png"]
+
+
+def bars(ax, labels, ss, scale=1.0, colors=None, log=False):
+    xs = range(len(labels))
+    meds = [s.median() / scale if s.ok() else 0 for s in ss]
+    errs = [[(s.median() - s.lo()) / scale if s.ok() else 0 for s in ss],
+            [(s.hi() - s.median()) / scale if s.ok() else 0 for s in ss]]
+    ax.bar(xs, meds, yerr=errs, capsize=4, color=colors)
+    ax.set_xticks(list(xs))
+    ax.set_xticklabels(labels, rotation=20, ha="right")
+    if log:
+        ax.set_yscale("log")
+    for x, m in zip(xs, meds):
+        if m:
+            ax.annotate(f"{m:.3g}", (x, m), ha="center", va="bottom", fontsize=8)
+
+
+def plot_all(data, out):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    S = lambda b, c, v: series(data, (b, c, v))  # noqa: E731
+    MS, BASE, OTHER = "#2a7ab9", "#999999", "#e08a2c"
+
+    # prologue: ratios per program
+    progs = ["fib", "bintree", "nqueens", "parser", "json"]
+    fig, ax = plt.subplots(figsize=(8, 4))
+    w = 0.38
+    for i, (b, lab, col) in enumerate([("prologue", "time", MS), ("prologue-instructions", "instructions", OTHER)]):
+        rs = [ratio(S(b, p, "morestack"), S(b, p, "plain")) for p in progs]
+        xs = [x + (i - 0.5) * w for x in range(len(progs))]
+        meds = [r.median() if r.ok() else 0 for r in rs]
+        errs = [[r.median() - r.lo() if r.ok() else 0 for r in rs], [r.hi() - r.median() if r.ok() else 0 for r in rs]]
+        ax.bar(xs, meds, w, yerr=errs, capsize=3, label=lab, color=col)
+    ax.axhline(1.0, color="black", lw=0.8)
+    ax.axhline(1.02, color=MS, ls="--", lw=0.8, label="time target 1.02")
+    ax.axhline(1.03, color=OTHER, ls="--", lw=0.8, label="instructions target 1.03")
+    ax.set_xticks(range(len(progs)))
+    ax.set_xticklabels(progs)
+    ax.set_ylabel("morestack ÷ plain clang -O2")
+    ax.set_title("1. Prologue cost (median, min–max over runs)")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(os.path.join(out, "prologue.png"), dpi=110)
+    plt.close(fig)
+
+    # growth: absolute times
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+    variants = [("grow", "morestack\nfrom 2 KiB"), ("presized-cold", "pre-sized\ncold"), ("presized-warm", "pre-sized\nwarm"),
+                ("go", "Go"), ("gcc-split", "gcc\nsplit-stack")]
+    for ax, c in zip(axes, ["1MiB", "64MiB"]):
+        bars(ax, [v[1] for v in variants], [S("growth", c, v[0]) for v in variants], 1e6,
+             [MS, BASE, BASE, OTHER, OTHER])
+        ax.set_ylabel("ms")
+        ax.set_title(f"2. Recursion reaching {c}")
+    fig.tight_layout()
+    fig.savefig(os.path.join(out, "growth.png"), dpi=110)
+    plt.close(fig)
+
+    # hot split
+    fig, ax = plt.subplots(figsize=(8, 4))
+    one = difference(S("hotsplit", "call", "split-once"), S("hotsplit", "call", "nosplit-once"))
+    bars(ax, ["morestack\nat boundary", "morestack\nno boundary", "one 2→4 KiB\ngrowth", "gcc at\nboundary",
+              "gcc no\nboundary"],
+         [S("hotsplit", "call", "boundary"), S("hotsplit", "call", "no-boundary"), one,
+          S("hotsplit", "call", "gcc-boundary"), S("hotsplit", "call", "gcc-no-boundary")], 1.0,
+         [MS, MS, MS, OTHER, OTHER], log=True)
+    ax.set_ylabel("ns per call (log)")
+    ax.set_title("3. Hot split: a call at a stack boundary")
+    fig.tight_layout()
+    fig.savefig(os.path.join(out, "hotsplit.png"), dpi=110)
+    plt.close(fig)
+
+    # memory
+    fig, ax = plt.subplots(figsize=(7, 4))
+    for v, lab, col in [("morestack", "morestack fiber", MS), ("go", "Go goroutine", OTHER),
+                        ("boost", "Boost.Context fiber", "#5a9e4b"), ("pthread", "pthread", BASE)]:
+        ns = [n for n in ["10000", "100000", "1000000"] if S("memory", n, v).ok()]
+        if not ns:
+            continue
+        ys = [S("memory", n, v).median() / 1024 for n in ns]
+        ax.plot([int(n) for n in ns], ys, "o-", label=lab, color=col)
+        for n, y in zip(ns, ys):
+            ax.annotate(f"{y:.2f}", (int(n), y), fontsize=8, textcoords="offset points", xytext=(0, 5))
+    ax.axhline(2.3, color=MS, ls="--", lw=0.8, label="target 2.3 KiB")
+    ax.set_xscale("log")
+    ax.set_xlabel("parked tasks")
+    ax.set_ylabel("KiB of resident memory per task")
+    ax.set_title("4. Memory per parked task (all in)")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(os.path.join(out, "memory.png"), dpi=110)
+    plt.close(fig)
+
+    # switch and spawn
+    fig, axes = plt.subplots(1, 2, figsize=(9, 4))
+    for ax, c, title in [(axes[0], "switch", "switch"), (axes[1], "spawn", "create + run + destroy")]:
+        bars(ax, ["morestack", "Boost.Context", "Go"], [S("switch", c, v) for v in ["morestack", "boost", "go"]], 1.0,
+             [MS, "#5a9e4b", OTHER])
+        ax.set_ylabel("ns")
+        ax.set_title(f"5. {title}")
+    fig.tight_layout()
+    fig.savefig(os.path.join(out, "switch.png"), dpi=110)
+    plt.close(fig)
+
+    # skynet
+    fig, ax = plt.subplots(figsize=(6, 4))
+    bars(ax, ["morestack\n1 thread", "Go\nGOMAXPROCS=1", "morestack\n2 threads", "Go\nGOMAXPROCS=2"],
+         [S("skynet", "1thread", "morestack"), S("skynet", "1thread", "go"), S("skynet", "2thread", "morestack"),
+          S("skynet", "2thread", "go")], 1e6, [MS, OTHER, MS, OTHER])
+    ax.set_ylabel("ms")
+    ax.set_title("6. Skynet: 1,111,111 tasks")
+    fig.tight_layout()
+    fig.savefig(os.path.join(out, "skynet.png"), dpi=110)
+    plt.close(fig)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--raw", required=True)
+    ap.add_argument("--machine", default=None)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--no-plots", action="store_true")
+    args = ap.parse_args()
+    data, units = load(args.raw)
+    machine = open(args.machine).read() if args.machine and os.path.exists(args.machine) else ""
+    rows = build_rows(data, units)
+    os.makedirs(args.out, exist_ok=True)
+    write_table(rows, machine, args.out)
+    if not args.no_plots:
+        plot_all(data, args.out)
+
+
+if __name__ == "__main__":
+    main()

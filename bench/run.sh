@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# bench/run.sh: run every benchmark side by side with what users would pick
+# instead, and write bench/results/ (README.md with the table, PNG plots,
+# the raw figures and the log). Not a test: nothing here judges a figure.
+#
+#   bash bench/run.sh            the full run (5 runs; about 10 minutes here)
+#   bash bench/run.sh --quick    smaller sizes, 2 runs (a couple of minutes)
+#   options: --runs N   --out DIR (results; default bench/results)
+#            --build DIR (default ./build-bench)   --no-install
+#
+# Steps: install what is missing (Debian packages only), build morestack
+# (scripts/build.sh, into ./build), build the benchmarks (bench/Makefile,
+# into ./build-bench), run every benchmark N times interleaved (run 1 of
+# everything, then run 2, ...), count instructions of the prologue programs
+# under callgrind, and make the report (bench/report.py).
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+bench="$root/bench"
+build="${BENCH_BUILD_DIR:-$root/build-bench}"
+out="$bench/results"
+quick=0
+runs=""
+install=1
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) quick=1 ;;
+    --runs) runs="$2"; shift ;;
+    --out) out="$2"; shift ;;
+    --build) build="$2"; shift ;;
+    --no-install) install=0 ;;
+    -h|--help) sed -n '2,16p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    *) echo "bench/run.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+[ -n "$runs" ] || runs=$([ $quick = 1 ] && echo 2 || echo 5)
+
+# ---- 1. what the benchmarks need, from Debian packages, only if missing ----
+PACKAGES=(golang-1.19-go libboost-context-dev g++ gcc valgrind python3-matplotlib)
+if [ $install = 1 ]; then
+  missing=()
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "bench: installing ${missing[*]}"
+    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    export DEBIAN_FRONTEND=noninteractive
+    $SUDO apt-get update -qq
+    $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+fi
+# matplotlib comes from Debian, so use Debian's python (not a pyenv shim).
+PYTHON=/usr/bin/python3
+[ -x "$PYTHON" ] || PYTHON=python3
+
+# ---- 2. build morestack, then the benchmarks ----
+echo "bench: building morestack (scripts/build.sh)"
+bash "$root/scripts/build.sh" >/dev/null
+echo "bench: building the benchmarks into $build"
+make -s -C "$bench" -j "$(nproc)" B="$build" MS="${MORESTACK_BUILD_DIR:-$root/build}" >/dev/null
+
+# ---- 3. the commands: "max-runs|environment|command line" ----
+# Sizes: full / quick.
+if [ $quick = 1 ]; then
+  FIB=32 TREE=14 QUEENS=10 PARSE=4 JSON=2 HOT=1000000 GCCHOT=100000 SW=1000000 MEM="10000 100000"
+else
+  FIB=37 TREE=17 QUEENS=12 PARSE=16 JSON=8 HOT=10000000 GCCHOT=300000 SW=5000000 MEM="10000 100000 1000000"
+fi
+B="$build"
+CMDS=()
+for v in morestack plain; do
+  CMDS+=("99||$B/prologue_fib.$v $FIB 3"
+         "99||$B/prologue_bintree.$v $TREE 3"
+         "99||$B/prologue_nqueens.$v $QUEENS 3"
+         "99||$B/prologue_parser.$v $PARSE 3"
+         "99||$B/prologue_json.$v $JSON 3")
+done
+for size in 1048576 67108864; do
+  reps=$([ $size = 1048576 ] && echo 21 || echo 5)
+  CMDS+=("99||$B/growth.morestack $size $reps"
+         "99||$B/growth.gcc-split $size $reps"
+         "99||$B/growth.golang $size $reps")
+done
+CMDS+=("99||$B/hotsplit.morestack $HOT 3"
+       "99||$B/hotsplit.gcc-split $GCCHOT 3")
+for n in $MEM; do
+  # Resident memory hardly varies between runs; the 1M runs take seconds.
+  max=$([ "$n" = 1000000 ] && echo 3 || echo 99)
+  CMDS+=("$max||$B/memory.morestack $n" "$max||$B/memory.golang $n")
+  [ "$n" = 1000000 ] || CMDS+=("$max||$B/memory_boost.boost $n")
+  [ "$n" = 10000 ] && CMDS+=("$max||$B/memory_pthread.plain $n")
+done
+CMDS+=("99||$B/switch.morestack $SW 5"
+       "99||$B/switch_boost.boost $SW 5"
+       "99|GOMAXPROCS=1|$B/switch.golang $SW 5"
+       "99||$B/skynet.morestack 1 3"
+       "99||$B/skynet.morestack 2 3"
+       "99|GOMAXPROCS=1|$B/skynet.golang 3"
+       "99|GOMAXPROCS=2|$B/skynet.golang 3")
+
+# ---- 4. run them ----
+mkdir -p "$out" "$build/logs"
+raw="$build/raw.jsonl"
+log="$build/run.log"
+: > "$raw"
+: > "$log"
+started=$(date +%s)
+for ((r = 1; r <= runs; r++)); do
+  echo "bench: run $r of $runs"
+  for c in "${CMDS[@]}"; do
+    max="${c%%|*}"; rest="${c#*|}"; envs="${rest%%|*}"; cmd="${rest#*|}"
+    [ "$r" -le "$max" ] || continue
+    echo "== run $r: $envs ${cmd#"$B/"}" >> "$log"
+    # shellcheck disable=SC2086
+    if ! lines=$(env $envs timeout 600 $cmd 2>> "$log"); then
+      echo "bench: FAILED (run $r): $envs $cmd (see the log)" | tee -a "$log" >&2
+    fi
+    printf '%s\n' "$lines" | grep '^{' | sed "s/}\$/,\"run\":$r}/" >> "$raw" || true
+  done
+done
+
+# ---- 5. instruction counts (deterministic: once each, smaller inputs) ----
+# callgrind counts only inside bench_kernel (inclusive of what it calls).
+echo "bench: instruction counts (valgrind --tool=callgrind)"
+ICOUNT=("fib 27" "bintree 13" "nqueens 9" "parser 1" "json 1")
+for v in morestack plain; do
+  for pc in "${ICOUNT[@]}"; do
+    prog="${pc%% *}"; arg="${pc#* }"
+    cg="$build/logs/callgrind.$prog.$v"
+    if valgrind --tool=callgrind --callgrind-out-file="$cg" --collect-atstart=no \
+         --toggle-collect=bench_kernel "$B/prologue_$prog.$v" "$arg" 1 >/dev/null 2>> "$log"; then
+      n=$(awk '/^(summary|totals):/ {print $2; exit}' "$cg")
+      echo "{\"bench\":\"prologue-instructions\",\"case\":\"$prog\",\"variant\":\"$v\",\"value\":$n,\"unit\":\"instructions\",\"run\":1}" >> "$raw"
+    else
+      echo "bench: FAILED: callgrind $prog.$v" | tee -a "$log" >&2
+    fi
+  done
+done
+elapsed=$(( $(date +%s) - started ))
+
+# ---- 6. the report ----
+{
+  echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "commit: $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root" diff --quiet HEAD -- runtime plugin 2>/dev/null || echo ' (runtime or plugin modified)')"
+  echo "mode: $([ $quick = 1 ] && echo quick || echo full), $runs runs, ${elapsed}s of benchmarks"
+  echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(nproc) cores"
+  echo "kernel: $(uname -r)"
+  echo "clang: $(clang-19 --version | head -1)"
+  echo "gcc: $(gcc --version | head -1)"
+  echo "go: $(/usr/lib/go-1.19/bin/go version)"
+  echo "boost: $(dpkg-query -W -f='${Version}' libboost-context-dev 2>/dev/null)"
+  echo "valgrind: $(valgrind --version)"
+} > "$build/machine.txt"
+cp "$raw" "$out/raw.jsonl"
+cp "$log" "$out/run.log"
+cp "$build/machine.txt" "$out/machine.txt"
+"$PYTHON" "$bench/report.py" --raw "$out/raw.jsonl" --machine "$out/machine.txt" --out "$out"
+echo "bench: done in $(( $(date +%s) - started ))s: $out/README.md"
