@@ -67,7 +67,7 @@ make -s -C "$bench" -j "$(nproc)" B="$build" MS="${MORESTACK_BUILD_DIR:-$root/bu
 if [ $quick = 1 ]; then
   FIB=32 TREE=14 QUEENS=10 PARSE=4 JSON=2 HOT=1000000 GCCHOT=100000 SW=1000000 MEM="10000 100000"
 else
-  FIB=37 TREE=17 QUEENS=12 PARSE=16 JSON=8 HOT=10000000 GCCHOT=300000 SW=5000000 MEM="10000 100000 1000000"
+  FIB=37 TREE=16 QUEENS=12 PARSE=16 JSON=8 HOT=10000000 GCCHOT=300000 SW=5000000 MEM="10000 100000 1000000"
 fi
 B="$build"
 CMDS=()
@@ -98,6 +98,8 @@ CMDS+=("99||$B/switch.morestack $SW 5"
        "99|GOMAXPROCS=1|$B/switch.golang $SW 5"
        "99||$B/skynet.morestack 1 3"
        "99||$B/skynet.morestack 2 3"
+       "99||$B/skynet.morestack 1 3 leaf-split"
+       "99||$B/skynet.morestack 2 3 leaf-split"
        "99|GOMAXPROCS=1|$B/skynet.golang 3"
        "99|GOMAXPROCS=2|$B/skynet.golang 3")
 
