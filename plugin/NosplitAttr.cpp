@@ -108,25 +108,32 @@ struct NosplitAttrInfo : public ParsedAttrInfo {
 /// template instantiations, and annotates NoSplitStackAttr functions.
 class NosplitMarker : public RecursiveASTVisitor<NosplitMarker> {
 public:
-  explicit NosplitMarker(ASTContext &Ctx) : Ctx(Ctx) {}
+  NosplitMarker(ASTContext &Ctx,
+                llvm::function_ref<void(const FunctionDecl *)> OnNosplit)
+      : Ctx(Ctx), OnNosplit(OnNosplit) {}
   bool shouldVisitTemplateInstantiations() const { return true; }
   bool shouldVisitImplicitCode() const { return true; }
   bool shouldVisitLambdaBody() const { return true; }
 
   bool VisitFunctionDecl(FunctionDecl *FD) {
-    if (const auto *A = FD->getAttr<NoSplitStackAttr>())
+    if (const auto *A = FD->getAttr<NoSplitStackAttr>()) {
       addNosplitAnnotation(Ctx, FD, A->getRange());
+      if (OnNosplit)
+        OnNosplit(FD);
+    }
     return true;
   }
 
 private:
   ASTContext &Ctx;
+  llvm::function_ref<void(const FunctionDecl *)> OnNosplit;
 };
 
 } // namespace
 
-void markNosplitFunctions(ASTContext &Ctx, Decl *D) {
-  NosplitMarker(Ctx).TraverseDecl(D);
+void markNosplitFunctions(ASTContext &Ctx, Decl *D,
+                          llvm::function_ref<void(const FunctionDecl *)> OnNosplit) {
+  NosplitMarker(Ctx, OnNosplit).TraverseDecl(D);
 }
 
 } // namespace morestack

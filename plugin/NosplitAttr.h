@@ -18,16 +18,22 @@
 #ifndef MORESTACK_PLUGIN_NOSPLITATTR_H
 #define MORESTACK_PLUGIN_NOSPLITATTR_H
 
+#include "llvm/ADT/STLFunctionalExtras.h"
+
 namespace clang {
 class ASTContext;
 class Decl;
+class FunctionDecl;
 } // namespace clang
 
 namespace morestack {
 
 /// Adds the nosplit annotation to every FunctionDecl in (and including) D that
-/// has NoSplitStackAttr but no annotation yet. Idempotent.
-void markNosplitFunctions(clang::ASTContext &Ctx, clang::Decl *D);
+/// has NoSplitStackAttr but no annotation yet. Idempotent. OnNosplit, if
+/// given, is called for every such FunctionDecl (declarations included).
+void markNosplitFunctions(
+    clang::ASTContext &Ctx, clang::Decl *D,
+    llvm::function_ref<void(const clang::FunctionDecl *)> OnNosplit = nullptr);
 
 } // namespace morestack
 

@@ -198,6 +198,10 @@ void NosplitGraph::collect(
         AddCall(NosplitCall::Checked, Callee->getName());
         continue;
       }
+      if (Callee->isDeclaration() && DeclaredNosplit.count(Callee->getName())) {
+        AddCall(NosplitCall::ExternalNosplit, Callee->getName());
+        continue;
+      }
       LibFunc LF;
       if (Callee->isDeclaration() && TLI.getLibFunc(*Callee, LF)) {
         size_t Before = N.Calls.size();
@@ -228,6 +232,11 @@ void NosplitGraph::collect(
 namespace {
 
 constexpr uint64_t kBudget = MORESTACK_NOSPLIT_BUDGET;
+
+/// What a call that ends the chain may use below the caller's frame.
+uint64_t endingCallCost(NosplitCall::Kind K) {
+  return K == NosplitCall::ExternalNosplit ? kBudget : kCheckedCallCost;
+}
 
 /// What a node's chain ends with after its own frame.
 enum class Tail { Nothing, RedZone, Call };
@@ -334,7 +343,7 @@ void Checker::evaluate(unsigned V) {
     R.T = Tail::RedZone;
   }
   for (unsigned K = 0; K != N.Calls.size(); ++K) {
-    uint64_t Cost = kCheckedCallCost;
+    uint64_t Cost = endingCallCost(N.Calls[K].K);
     if (int W = Succ[V][K]; W >= 0) {
       if (Results[W].Unbounded) {
         R.Unbounded = true;
@@ -388,8 +397,15 @@ std::string Checker::chainMessage(unsigned Root) const {
       V = W;
       continue;
     }
-    Total += kCheckedCallCost;
+    Total += endingCallCost(C.K);
     OS << "\n  " << format_decimal(Total, 6) << "  ";
+    if (C.K == NosplitCall::ExternalNosplit) {
+      OS << "calls '" << displayName(C.Callee)
+         << "' (nosplit, defined in another file): up to " << kBudget
+         << ", all that file's check promises (define it in this file to "
+            "count its real chain)";
+      break;
+    }
     switch (C.K) {
     case NosplitCall::Checked:
       OS << "calls '" << displayName(C.Callee) << "' (checked)";
@@ -408,6 +424,8 @@ std::string Checker::chainMessage(unsigned Root) const {
     case NosplitCall::Unchecked:
       OS << "calls '" << displayName(C.Callee) << "' (frame unknown)";
       break;
+    case NosplitCall::ExternalNosplit:
+      break; // above
     }
     OS << ": " << kReturnAddressSize << " return address + "
        << kCheckedCallCost - kReturnAddressSize

@@ -35,6 +35,8 @@
 //   defined elsewhere and indirect calls are assumed to be checked (built
 //   with the plugin, as Go assumes of indirect calls); calls to known C
 //   library functions, which are not, get a warning at collection time.
+//   A function declared nosplit but defined elsewhere costs the whole
+//   budget: all its own TU's check promises is that its chain fits that.
 //
 // Invariants:
 //   - collect() only reads the module; check() only reads the graph.
@@ -56,6 +58,7 @@
 #include "morestack/abi.h"
 
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/StringRef.h"
 
 #include <cstdint>
@@ -91,6 +94,8 @@ struct NosplitCall {
     External,  ///< defined elsewhere, assumed checked: the chain ends
     Library,   ///< a known C library function (also ends the chain; warned)
     Indirect,  ///< through a pointer, assumed checked: the chain ends
+    ExternalNosplit, ///< declared nosplit, defined elsewhere: its own TU
+                     ///< only promises it fits the whole budget
   };
   Kind K;
   std::string Callee; ///< IR name; empty for Indirect
@@ -117,6 +122,13 @@ public:
 
   bool empty() const { return Nodes.empty(); }
 
+  /// Records the IR name of a function declared nosplit (from the AST), so
+  /// that a call to it from this TU, where it is only declared, is not
+  /// taken for a call to a checked function.
+  void addNosplitDeclaration(llvm::StringRef Name) {
+    DeclaredNosplit.insert(Name);
+  }
+
   /// A diagnostic of check(): the text, without severity.
   using Emit = std::function<void(llvm::StringRef Message)>;
 
@@ -129,6 +141,7 @@ public:
 
 private:
   std::vector<NosplitNode> Nodes; ///< in module order
+  llvm::StringSet<> DeclaredNosplit;
 };
 
 /// "<name>" or "<name> (<demangled>)", as in the report.

@@ -39,7 +39,9 @@
 #include "morestack/abi.h"
 
 #include "clang/AST/ASTConsumer.h"
+#include "clang/AST/DeclCXX.h"
 #include "clang/AST/DeclGroup.h"
+#include "clang/AST/Mangle.h"
 #include "clang/Basic/Diagnostic.h"
 #include "clang/Basic/DiagnosticFrontend.h"
 #include "clang/Basic/TargetInfo.h"
@@ -206,31 +208,59 @@ private:
 };
 
 /// Annotates no_split_stack functions for CodeGen (NosplitAttr.h). It sits
-/// before CodeGen's consumer, so it sees every declaration first.
+/// before CodeGen's consumer, so it sees every declaration first. With a
+/// budget check, it also gives the check the IR names of the nosplit
+/// functions, declarations included (NosplitGraph::addNosplitDeclaration).
 class NosplitConsumer : public ASTConsumer {
 public:
-  explicit NosplitConsumer(CompilerInstance &CI) : CI(CI) {}
+  NosplitConsumer(CompilerInstance &CI, std::shared_ptr<NosplitGraph> G)
+      : CI(CI), G(std::move(G)) {}
 
   bool HandleTopLevelDecl(DeclGroupRef DG) override {
     for (Decl *D : DG)
-      markNosplitFunctions(CI.getASTContext(), D);
+      mark(D);
     return true;
   }
   void HandleInlineFunctionDefinition(FunctionDecl *D) override {
-    markNosplitFunctions(CI.getASTContext(), D);
+    mark(D);
   }
   void HandleInterestingDecl(DeclGroupRef DG) override {
     HandleTopLevelDecl(DG);
   }
   void HandleCXXImplicitFunctionInstantiation(FunctionDecl *D) override {
-    markNosplitFunctions(CI.getASTContext(), D);
+    mark(D);
   }
   void HandleTopLevelDeclInObjCContainer(DeclGroupRef DG) override {
     HandleTopLevelDecl(DG);
   }
 
 private:
+  void mark(Decl *D) {
+    ASTContext &Ctx = CI.getASTContext();
+    if (!G) {
+      markNosplitFunctions(Ctx, D);
+      return;
+    }
+    markNosplitFunctions(Ctx, D, [&](const FunctionDecl *FD) {
+      // Only declarations without a body here matter (a definition is in
+      // the IR with its attribute); templates have no name until
+      // instantiated.
+      if (FD->doesThisDeclarationHaveABody() || FD->isTemplated() ||
+          FD->isInvalidDecl())
+        return;
+      if (!Names)
+        Names = std::make_unique<ASTNameGenerator>(Ctx);
+      if (isa<CXXMethodDecl>(FD))
+        for (const std::string &N : Names->getAllManglings(FD))
+          G->addNosplitDeclaration(N);
+      else
+        G->addNosplitDeclaration(Names->getName(FD));
+    });
+  }
+
   CompilerInstance &CI;
+  std::shared_ptr<NosplitGraph> G;
+  std::unique_ptr<ASTNameGenerator> Names;
 };
 
 class MorestackAction : public PluginASTAction {
@@ -307,7 +337,7 @@ protected:
                 MPM.addPass(SplitStackPass(PassOpts, R, G));
               });
         });
-    return std::make_unique<NosplitConsumer>(CI);
+    return std::make_unique<NosplitConsumer>(CI, G);
   }
 
 private:

@@ -40,6 +40,12 @@
 // RUN: %clang -fplugin=%plugin -O2 -DLIBC -S -emit-llvm %s -o /dev/null 2>&1 | FileCheck %s --check-prefix=LIBC
 // RUN: %clang -fplugin=%plugin -O2 -DLIBC -c %s -o /dev/null -fplugin-arg-morestack-nosplit-budget=off 2>&1 | count 0
 //
+// A function declared nosplit and defined in another file: its own file's
+// check only promises that its chain fits the whole budget, so a chain that
+// calls it cannot fit.
+// RUN: not %clang -fplugin=%plugin -O0 -DCROSS -c %s -o /dev/null 2>&1 | FileCheck %s --check-prefix=CROSS
+// RUN: not %clang -fplugin=%plugin -O2 -DCROSS -c %s -o /dev/null 2>&1 | FileCheck %s --check-prefix=CROSS
+//
 // Without code generation there are no frame sizes, hence no check:
 // RUN: %clang -fplugin=%plugin -O2 -DOVER -S -emit-llvm %s -o /dev/null 2>&1 | count 0
 
@@ -172,6 +178,20 @@ NOINLINE int checked_rec(int i) { return i ? via_checked(i - 1) + 1 : 0; }
 NOSPLIT int calls_libc(int i) { printf("%d\n", i); return ext(i); }
 // LIBC: warning: morestack: nosplit function 'calls_libc' calls 'printf', a C library function without a stack check: it runs on the same stack and its use is not covered by the nosplit budget of 768 bytes
 // LIBC-NOT: 'ext'
+#endif
+
+#ifdef CROSS
+NOSPLIT int nosplit_elsewhere(int i);
+NOSPLIT int calls_across(int i) { return nosplit_elsewhere(i) + 1; }
+// Declared nosplit, defined here after its use: counted with its real chain.
+NOSPLIT int defined_later(int i);
+NOSPLIT int calls_later(int i) { return defined_later(i) + 1; }
+NOSPLIT int defined_later(int i) { LOCALS(16); return b[1]; }
+// CROSS: error: morestack: nosplit stack over 768 byte limit in 'calls_across': {{[0-9]+}} bytes, over by {{[0-9]+}} bytes
+// CROSS-NEXT: calls_across: 8 return address + {{[0-9]+}} frame
+// CROSS-NEXT: calls 'nosplit_elsewhere' (nosplit, defined in another file): up to 768, all that file's check promises (define it in this file to count its real chain)
+// CROSS-NOT: error:
+// CROSS: 1 error generated.
 #endif
 
 // BADARG: error: morestack: nosplit-budget= takes error, warn or off, not 'maybe'

@@ -42,6 +42,12 @@ int logf(int n, ...) {
 
 [[morestack::nosplit]] int *allocates(int i) { return new int(i); }
 
+// A member function declared nosplit, defined in another file.
+struct Elsewhere {
+  [[morestack::nosplit]] int get(int i);
+};
+[[morestack::nosplit]] int across(Elsewhere &e, int i) { return e.get(i) + 1; }
+
 // CHECK: warning: morestack: nosplit function '_Z9allocatesi (allocates(int))' calls '_Znwm (operator new(unsigned long))', a C library function without a stack check
 // O0-NEXT: error: morestack: nosplit stack over 768 byte limit in '_Z4rooti (root(int))': 864 bytes, over by 96 bytes
 // O0-NEXT: {{^}}     288  _Z4rooti (root(int)): 8 return address + 280 frame{{$}}
@@ -55,8 +61,12 @@ int logf(int n, ...) {
 // CHECK-NEXT: {{^}}     320  _Z4logsi (logs(int)): 8 return address + 312 frame{{$}}
 // CHECK-NEXT: {{^}}     544  _Z4logfiz (logf(int, ...)) [vararg-thunk]: 8 return address + 216 frame{{$}}
 // CHECK-NEXT: {{^}}     816  calls '_Z4logfiz.morestack.body (logf(int, ...) (.morestack.body))' (checked): 8 return address + 264 __morestack if its check fails{{$}}
-// CHECK-NEXT: 1 warning and 2 errors generated.
+// CHECK-NEXT: error: morestack: nosplit stack over 768 byte limit in '_Z6acrossR9Elsewherei (across(Elsewhere&, int))'
+// CHECK-NEXT: _Z6acrossR9Elsewherei (across(Elsewhere&, int)): 8 return address + {{[0-9]+}} frame
+// CHECK-NEXT: calls '_ZN9Elsewhere3getEi (Elsewhere::get(int))' (nosplit, defined in another file): up to 768
+// CHECK-NEXT: 1 warning and 3 errors generated.
 
 // WARN: warning: morestack: nosplit stack over 768 byte limit in '_Z4rooti (root(int))'
 // WARN: warning: morestack: nosplit stack over 768 byte limit in '_Z4logsi (logs(int))'
-// WARN: 3 warnings generated.
+// WARN: warning: morestack: nosplit stack over 768 byte limit in '_Z6acrossR9Elsewherei (across(Elsewhere&, int))'
+// WARN: 4 warnings generated.
