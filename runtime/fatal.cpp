@@ -18,9 +18,6 @@
 namespace morestack {
 namespace {
 
-extern "C" void *__morestack_call_on_stack(void *(*fn)(void *), void *arg, uintptr_t stack_top,
-                                           uintptr_t *os_sp);
-
 void format_and_write(const char *prefix, const char *fmt, va_list ap) {
   static char buf[1024];
   size_t n = strlen(prefix);
@@ -49,18 +46,11 @@ void *emit_thunk(void *p) {
 }
 
 void emit(const char *prefix, const char *fmt, va_list ap) {
-  ThreadState &t = thread_state();
-  uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
-  if (!t.current || !t.os_sp || !t.current->contains(sp)) return format_and_write(prefix, fmt, ap);
-  uintptr_t guard = read_guard();
-  write_guard(0);
   va_list copy;
   va_copy(copy, ap);
   Message m = {prefix, fmt, &copy};
-  uintptr_t scratch;
-  __morestack_call_on_stack(emit_thunk, &m, (t.os_sp - 256) & ~uintptr_t(15), &scratch);
+  on_system_stack(emit_thunk, &m);
   va_end(copy);
-  write_guard(guard);
 }
 
 } // namespace

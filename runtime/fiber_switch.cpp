@@ -58,6 +58,7 @@ int morestack_fiber_resume(morestack_fiber *f) {
     return 1;
   }
   f->state = FiberState::Suspended;
+  stack_shrink_at_safe_point(f->stack);  // a yield is a safe point
   return 0;
 }
 

@@ -100,9 +100,10 @@
 	.cfi_adjust_cfa_offset -MORESTACK_SAVE_AREA
 .endm
 
-/* With the save area at %rsp and (frame, extra) in %rsi/%rdx: run
- * __morestack_grow on the system stack, then restore on the new stack. */
-.macro GROW_ON_SYSTEM_STACK
+/* With the save area at %rsp and (frame, extra) in %rsi/%rdx: run `fn`
+ * (__morestack_grow, or __morestack_shrink_current) on the system stack;
+ * it returns where the save area is now; restore from there. */
+.macro MOVE_ON_SYSTEM_STACK fn
 	movq	%rsp, %rdi
 	movq	__morestack_thread@GOTTPOFF(%rip), %rax
 	movq	%fs:(%rax), %rax            /* ThreadState::os_sp */
@@ -112,7 +113,7 @@
 	call	__morestack_no_system_stack  /* (save area in %rdi): aborts */
 8:	movq	%rax, %rsp
 	andq	$-16, %rsp
-	call	__morestack_grow            /* -> new address of the save area */
+	call	\fn                         /* -> new address of the save area */
 	movq	%rax, %rsp
 	RESTORE_REGISTERS
 	/* Wipe the save area, now below %rsp: it holds pointers into the stack,
@@ -138,7 +139,7 @@ __morestack:
 	SAVE_REGISTERS
 	movq	%r10, %rsi      /* frame */
 	xorl	%edx, %edx      /* extra */
-	GROW_ON_SYSTEM_STACK
+	MOVE_ON_SYSTEM_STACK __morestack_grow
 	addq	$1, (%rsp)      /* skip the `ret` after the call */
 	ret
 	.cfi_endproc
@@ -163,7 +164,7 @@ __morestack_non_split:
 1:	SAVE_REGISTERS
 	movq	%r10, %rsi
 	movq	__morestack_nonsplit_reserve(%rip), %rdx
-	GROW_ON_SYSTEM_STACK
+	MOVE_ON_SYSTEM_STACK __morestack_grow
 	addq	$1, (%rsp)
 	ret
 	.cfi_endproc
@@ -186,10 +187,24 @@ __morestack_reserve:
 1:	SAVE_REGISTERS
 	movq	%rdi, %rsi
 	xorl	%edx, %edx
-	GROW_ON_SYSTEM_STACK
+	MOVE_ON_SYSTEM_STACK __morestack_grow
 	ret
 	.cfi_endproc
 	.size	__morestack_reserve, .-__morestack_reserve
+
+/* void morestack_shrink_stack(void): an ordinary call. Moves the calling
+ * stack to a smaller block if its live part is under a quarter of it
+ * (stack.h); returns on whichever block the stack is then on. */
+	.globl	morestack_shrink_stack
+	.type	morestack_shrink_stack,@function
+	.p2align 4
+morestack_shrink_stack:
+	.cfi_startproc
+	SAVE_REGISTERS
+	MOVE_ON_SYSTEM_STACK __morestack_shrink_current
+	ret
+	.cfi_endproc
+	.size	morestack_shrink_stack, .-morestack_shrink_stack
 
 /* void __morestack_switch(uintptr_t *save_sp, uintptr_t new_sp)
  * Save the callee-saved state on the current stack, store %rsp in *save_sp,

@@ -17,7 +17,7 @@
 namespace morestack {
 namespace {
 
-uint64_t total_growths, total_bytes_copied;
+uint64_t total_growths, total_shrinks, total_bytes_copied;
 
 [[noreturn]] void fatal_limit(const Stack &s, size_t wanted) {
   char name[48];
@@ -53,6 +53,10 @@ void stack_init(Stack &s, size_t size, StackKind kind, uint64_t id) {
   s.id = id;
   s.stats = StackStats();
   s.stats.peak_size = size;
+  s.quiet_safe_points = 0;
+  s.shrink_backoff = kShrinkQuietSafePoints;
+  s.shrank_since_growth = false;
+  s.growths_seen = 0;
 }
 
 void stack_release(Stack &s) {
@@ -86,7 +90,55 @@ uintptr_t stack_move(Stack &s, size_t new_size, uintptr_t sp) {
 
 GrowthTotals growth_totals() {
   return {__atomic_load_n(&total_growths, __ATOMIC_RELAXED),
+          __atomic_load_n(&total_shrinks, __ATOMIC_RELAXED),
           __atomic_load_n(&total_bytes_copied, __ATOMIC_RELAXED)};
+}
+
+size_t shrink_target(const Stack &s, size_t used, bool one_step) {
+  size_t size = s.size();
+  while (size / 2 >= s.initial_size && used < size / 4 &&
+         used + MORESTACK_STACK_GUARD + MORESTACK_RED_ZONE <= size / 2) {
+    size /= 2;
+    if (one_step) break;
+  }
+  return size;
+}
+
+namespace {
+
+uintptr_t shrink_to(Stack &s, size_t new_size, uintptr_t sp) {
+  uintptr_t new_sp = stack_move(s, new_size, sp);
+  ++s.stats.shrinks;
+  s.shrank_since_growth = true;
+  __atomic_add_fetch(&total_shrinks, 1, __ATOMIC_RELAXED);
+  return new_sp;
+}
+
+struct ShrinkRequest {
+  Stack *stack;
+  size_t new_size;
+};
+
+void *shrink_suspended(void *p) {
+  ShrinkRequest *r = (ShrinkRequest *)p;
+  r->stack->saved_sp = shrink_to(*r->stack, r->new_size, r->stack->saved_sp);
+  return nullptr;
+}
+
+} // namespace
+
+bool stack_shrink_at_safe_point(Stack &s) {
+  if (s.stats.growths != s.growths_seen) {
+    s.growths_seen = s.stats.growths;
+    s.quiet_safe_points = 0;
+    return false;
+  }
+  if (++s.quiet_safe_points < s.shrink_backoff) return false;
+  size_t new_size = shrink_target(s, s.hi - s.saved_sp, /*one_step=*/true);
+  if (new_size == s.size()) return false;
+  ShrinkRequest r = {&s, new_size};
+  on_system_stack(shrink_suspended, &r);
+  return true;
 }
 
 } // namespace morestack
@@ -115,8 +167,24 @@ extern "C" uintptr_t __morestack_grow(uintptr_t sp, size_t frame, size_t extra) 
 
   uintptr_t new_sp = stack_move(*s, new_size, sp);
   ++s->stats.growths;
+  if (s->shrank_since_growth) {  // it shrank and needed the room again: shrink later next time
+    s->shrank_since_growth = false;
+    if (s->shrink_backoff < kShrinkMaxBackoff) s->shrink_backoff *= 2;
+  }
   __atomic_add_fetch(&total_growths, 1, __ATOMIC_RELAXED);
   write_guard(s->guard());
+  return new_sp;
+}
+
+extern "C" uintptr_t __morestack_shrink_current(uintptr_t sp) {
+  Stack *s = thread_state().current;
+  write_guard(0);
+  uintptr_t new_sp = sp;
+  if (s && s->contains(sp)) {
+    size_t new_size = shrink_target(*s, s->hi - sp, /*one_step=*/false);
+    if (new_size != s->size()) new_sp = shrink_to(*s, new_size, sp);
+  }
+  write_guard(s ? s->guard() : 0);
   return new_sp;
 }
 

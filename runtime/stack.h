@@ -8,6 +8,15 @@
 //  - Moving a stack copies only the live part [sp, hi) to the top of the new
 //    block, relocates it, and frees the old block; the stack's offset from
 //    its top is the same before and after.
+//  - Shrinking (Go's shrinkstack) halves a stack whose live part is under a
+//    quarter of it, never below its initial size, and only at safe points:
+//    when a fiber yields (the stack is then suspended, every frame of it
+//    below a switch) or when the program asks (morestack_shrink_stack). To
+//    keep a stack that goes deep, yields shallow, and goes deep again from
+//    bouncing between two sizes, a yield shrinks only after
+//    `shrink_backoff` quiet safe points (no growth in between); the backoff
+//    starts at kShrinkQuietSafePoints and doubles each time a stack has to
+//    grow again after a shrink, up to kShrinkMaxBackoff.
 #pragma once
 
 #include "thread_state.h"
@@ -24,9 +33,23 @@ void stack_release(Stack &s);
 // Returns the new stack pointer (sp moved by the same delta as the block top).
 uintptr_t stack_move(Stack &s, size_t new_size, uintptr_t sp);
 
+constexpr uint32_t kShrinkQuietSafePoints = 4;
+constexpr uint32_t kShrinkMaxBackoff = 1u << 16;
+
+// The size a stack with `used` live bytes may shrink to: halve while the
+// live part is under a quarter, never below the initial size, and keep
+// StackGuard plus the live part. `one_step` halves at most once.
+size_t shrink_target(const Stack &s, size_t used, bool one_step);
+
+// At a safe point of a suspended stack: apply the policy above and move
+// the stack if it says so (updating s.saved_sp). Returns whether it moved.
+// Cheap when nothing is to be done; the move itself runs on the system stack.
+bool stack_shrink_at_safe_point(Stack &s);
+
 // Process-wide counters (relaxed atomics).
 struct GrowthTotals {
   uint64_t growths;
+  uint64_t shrinks;
   uint64_t bytes_copied;
 };
 GrowthTotals growth_totals();
@@ -36,3 +59,5 @@ GrowthTotals growth_totals();
 // Called by morestack.S on the system stack (see there).
 extern "C" uintptr_t __morestack_grow(uintptr_t sp, size_t frame, size_t extra);
 extern "C" [[noreturn]] void __morestack_no_system_stack(uintptr_t sp);
+// morestack_shrink_stack's work, called by morestack.S on the system stack.
+extern "C" uintptr_t __morestack_shrink_current(uintptr_t sp);

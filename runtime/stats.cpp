@@ -45,6 +45,7 @@ void morestack_get_process_stats(morestack_process_stats *out) {
   GrowthTotals g = growth_totals();
   PoolStats p = pool_stats();
   out->growths = g.growths;
+  out->shrinks = g.shrinks;
   out->bytes_copied = g.bytes_copied;
   out->fibers_created = fiber_count_created();
   out->fibers_live = fiber_count_live();
@@ -56,9 +57,10 @@ void morestack_print_summary(void) {
   morestack_process_stats s;
   morestack_get_process_stats(&s);
   fprintf(stderr,
-          "morestack: %llu growths, %llu bytes copied; fibers: %llu created, %llu live; "
-          "stacks: %zu bytes in use, %zu bytes mapped\n",
-          (unsigned long long)s.growths, (unsigned long long)s.bytes_copied,
+          "morestack: %llu growths, %llu shrinks, %llu bytes copied; fibers: %llu created, "
+          "%llu live; stacks: %zu bytes in use, %zu bytes mapped\n",
+          (unsigned long long)s.growths, (unsigned long long)s.shrinks,
+          (unsigned long long)s.bytes_copied,
           (unsigned long long)s.fibers_created, (unsigned long long)s.fibers_live,
           s.pool_bytes_in_use, s.pool_bytes_mapped);
 }

@@ -7,9 +7,24 @@ extern "C" {
 __thread morestack::ThreadState __morestack_thread __attribute__((tls_model("initial-exec")));
 }
 
+extern "C" void *__morestack_call_on_stack(void *(*fn)(void *), void *arg, uintptr_t stack_top,
+                                           uintptr_t *os_sp);
+
 namespace morestack {
 namespace {
 uint64_t next_thread_number = 1;
+}
+
+void *on_system_stack(void *(*fn)(void *), void *arg) {
+  ThreadState &t = thread_state();
+  uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
+  if (!t.current || !t.os_sp || !t.current->contains(sp)) return fn(arg);
+  uintptr_t guard = read_guard();
+  write_guard(0);
+  uintptr_t unused_os_sp;  // we stay below the recorded os_sp, which must not change
+  void *result = __morestack_call_on_stack(fn, arg, t.os_sp & ~uintptr_t(15), &unused_os_sp);
+  write_guard(guard);
+  return result;
 }
 
 uint64_t current_thread_number() {

@@ -39,6 +39,12 @@ struct Stack {
   StackKind kind = StackKind::Fiber;
   uint64_t id = 0;         // thread number or fiber number, for messages
   StackStats stats;
+  // Shrink hysteresis (stack.h): safe points passed without a growth, how
+  // many are needed before a shrink, and whether it shrank since it last grew.
+  uint32_t quiet_safe_points = 0;
+  uint32_t shrink_backoff = 0;
+  bool shrank_since_growth = false;
+  uint64_t growths_seen = 0;
 
   size_t size() const { return hi - lo; }
   uintptr_t guard() const { return lo + MORESTACK_STACK_GUARD; }
@@ -75,6 +81,12 @@ inline void set_current(Stack *s) {
   thread_state().current = s;
   write_guard(s ? s->guard() : 0);
 }
+
+// Run fn(arg) on the thread's system stack (below ThreadState::os_sp) when
+// the caller is on a managed stack, else directly; the guard is 0 meanwhile.
+// For runtime work that may need more stack than a small stack has left
+// (formatting an error, moving another stack).
+void *on_system_stack(void *(*fn)(void *), void *arg);
 
 // "main", "thread 3", "fiber 17": for messages.
 const char *describe(const Stack &s, char *buf, size_t len);

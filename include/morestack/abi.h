@@ -23,10 +23,12 @@
  *  - Any code may run up to MORESTACK_STACK_GUARD bytes below the guard
  *    without a check ever failing first. That budget covers, worst case:
  *      a frame that passed its check at guard+1 and is < STACK_SMALL  (256)
- *    + then EITHER __morestack's register save area before it leaves the
- *      small stack (return address + MORESTACK_SAVE_AREA)
- *      OR a chain of nosplit frames (MORESTACK_NOSPLIT_BUDGET, which
- *      includes return addresses and the final leaf's 128-byte red zone).
+ *    + then a chain of nosplit frames (MORESTACK_NOSPLIT_BUDGET), with its
+ *      return addresses and EITHER the final leaf's 128-byte red zone OR,
+ *      when the chain ends in a call to a checked function, that callee's
+ *      call to __morestack and its register save area (8 + 8 +
+ *      MORESTACK_SAVE_AREA). The plugin checks every chain against this
+ *      (docs/plugin.md, "nosplit budget").
  *
  *  - lld rewrites the prologue of every instrumented function that calls
  *    uninstrumented code so that it calls __morestack_non_split, which asks

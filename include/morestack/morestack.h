@@ -73,6 +73,17 @@ size_t morestack_fiber_stack_size(void);
 size_t morestack_max_stack_size(void);
 size_t morestack_nonsplit_reserve(void);
 
+/* ---- Shrinking -----------------------------------------------------------
+ * Like Go, a stack whose live part is under a quarter of its size is halved
+ * (never below its initial size) at safe points. A fiber's stack is checked
+ * each time it yields; a stack that grows again after shrinking waits twice
+ * as many yields before the next shrink, so a deep/shallow pattern does not
+ * bounce between sizes. Threads and main shrink only on request: */
+
+/* Shrink the calling stack as far as the rule above allows (repeated
+ * halving), now. No effect on an unmanaged stack. */
+void morestack_shrink_stack(void);
+
 /* ---- Statistics ---------------------------------------------------------- */
 
 typedef struct morestack_stack_stats {
@@ -92,6 +103,7 @@ int morestack_fiber_stats(const morestack_fiber *f, morestack_stack_stats *out);
 /* Process-wide totals. */
 typedef struct morestack_process_stats {
   uint64_t growths;
+  uint64_t shrinks;
   uint64_t bytes_copied;
   uint64_t fibers_created;
   uint64_t fibers_live;
