@@ -5,7 +5,7 @@
  *   spawn    morestack_fiber_create + resume (runs to the end) + destroy of
  *            a fiber that increments a counter: ns per fiber
  *
- *   switch [n=5000000] [reps=5] */
+ *   switch [n=5000000] [reps=5] [switch|spawn] (only one of them: profiling) */
 #include "common.h"
 
 #include <morestack/morestack.h>
@@ -48,11 +48,13 @@ static double spawn_ns(long n) {
 int main(int argc, char **argv) {
   long n = bench_arg(argc, argv, 1, 5000000);
   int reps = (int)bench_arg(argc, argv, 2, 5);
+  const char *only = argc > 3 ? argv[3] : "";
   double sw[64], sp[64];
   for (int r = 0; r < reps; ++r) {
-    sw[r] = switch_ns(n);
-    sp[r] = spawn_ns(n / 5);
+    if (strcmp(only, "spawn")) sw[r] = switch_ns(n);
+    if (strcmp(only, "switch")) sp[r] = spawn_ns(n / 5);
   }
+  if (*only) return 0;
   bench_report("switch", "switch", "morestack", bench_median(sw, reps), "ns");
   bench_report("switch", "spawn", "morestack", bench_median(sp, reps), "ns");
   return 0;

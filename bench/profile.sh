@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# bench/profile.sh: the profiles behind the causes docs/benchmarks.md names
+# for the missed targets. Writes bench/results/profiles.txt (or --out DIR).
+# Needs the benchmarks built (bench/run.sh, or `make -C bench`), valgrind,
+# and perf (linux-perf; sampling on cpu-clock, which works in a VM without
+# hardware counters). Takes about a minute.
+set -uo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+B="${BENCH_BUILD_DIR:-$root/build-bench}"
+out="$root/bench/results"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --out) out="$2"; shift ;;
+    --build) B="$2"; shift ;;
+    *) echo "bench/profile.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+if ! command -v perf >/dev/null; then
+  echo "bench/profile.sh: installing linux-perf"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends linux-perf >/dev/null || true
+fi
+make -s -C "$root/bench" B="$B" >/dev/null
+tmp="$B/profile"
+mkdir -p "$tmp" "$out"
+report="$out/profiles.txt"
+
+section() { printf '\n==== %s ====\n\n' "$*"; }
+# perf record on cpu-clock (DWARF call graphs: the runtime has no frame
+# pointers), then the top of the flat profile.
+flat() {  # flat NAME LINES command...
+  local name="$1" lines="$2"; shift 2
+  perf record -q --call-graph dwarf,16384 -F 1000 -e cpu-clock -o "$tmp/$name.data" "$@" >/dev/null 2>&1
+  perf report -i "$tmp/$name.data" --stdio --no-children --sort sym -g none 2>/dev/null |
+    grep -E '^ +[0-9]' | head -"$lines"
+}
+# The inclusive share (self + callees) of the named symbols.
+inclusive() {  # inclusive NAME REGEX
+  perf report -i "$tmp/$1.data" --stdio --children --sort sym -g none 2>/dev/null |
+    grep -E '^ +[0-9]' | grep -E "$2"
+}
+callers() {  # callers NAME SYMBOL: call chains into SYMBOL
+  perf report -i "$tmp/$1.data" --stdio --no-children --sort sym -S "$2" -g caller,2,callee,function,percent \
+    2>/dev/null | grep -v '^#' | grep -v '^ *|* *$' | head -24
+}
+annotate() {  # annotate NAME SYMBOL LINES: the hottest instructions of SYMBOL
+  perf annotate -i "$tmp/$1.data" --stdio -s "$2" 2>/dev/null | grep -E '^ +[0-9]+\.[0-9]+ :' |
+    sort -rn | head -"$3"
+}
+
+{
+  echo "bench/profile.sh, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$root" rev-parse --short HEAD)"
+  echo "perf: cpu-clock sampling (no hardware counters in this VM); callgrind: instructions"
+
+  section "1. Prologue: bintree, instructions by function (callgrind, depth 13)"
+  for v in morestack plain; do
+    echo "-- $v"
+    valgrind --tool=callgrind --callgrind-out-file="$tmp/cg.bintree.$v" --collect-atstart=no \
+      --toggle-collect=bench_kernel "$B/prologue_bintree.$v" 13 1 >/dev/null 2>&1
+    callgrind_annotate --threshold=100 "$tmp/cg.bintree.$v" 2>/dev/null |
+      grep -E 'PROGRAM TOTALS|\(.*%\)' | grep -v 'below main' | head -9 | sed 's/ \[.*//'
+  done
+  section "1. Prologue: bintree, where the time goes (perf, depth 16, morestack)"
+  flat bintree 8 "$B/prologue_bintree.morestack" 16 1
+  echo
+  echo "-- release(), hottest instructions (percent of its samples):"
+  annotate bintree release 12
+  echo
+  echo "-- the same build's prologue of release() (lld rewrote cmp into stc):"
+  objdump -d --no-show-raw-insn "$B/prologue_bintree.morestack" | awk '/<release>:/,/^$/' | head -4
+  objdump -d --no-show-raw-insn "$B/prologue_bintree.morestack" | awk '/<release>:/,/^$/' | grep -A3 'morestack_non_split' | head -4
+  echo
+  echo "-- __morestack_non_split, the fast path taken on every call:"
+  objdump -d --no-show-raw-insn "$B/prologue_bintree.morestack" | awk '/<__morestack_non_split>:/,/^$/' | head -10
+
+  section "1. Prologue: json, instructions in the runtime's entry points (callgrind, 1 MiB)"
+  valgrind --tool=callgrind --callgrind-out-file="$tmp/cg.json" --collect-atstart=no \
+    --toggle-collect=bench_kernel "$B/prologue_json.morestack" 1 1 >/dev/null 2>&1
+  callgrind_annotate --threshold=100 "$tmp/cg.json" 2>/dev/null | grep -E 'PROGRAM TOTALS|__morestack' | sed 's/ \[.*//'
+
+  section "2. Growth to 64 MiB from 2 KiB (perf, grow only, 5 fibers), flat"
+  flat growth 14 "$B/growth.morestack" 67108864 5 grow
+  echo
+  echo "-- inclusive (self + callees: page faults are charged to the code that touched the page):"
+  inclusive growth 'asm_exc_page_fault|\] __munmap|memmove_avx|relocate_words|\] rec$|__morestack_grow'
+  echo
+  echo "-- the process's page faults, grown vs pre-sized cold (5 fibers each):"
+  for v in grow cold; do
+    printf '   %-5s ' "$v"; /usr/bin/time -f '%R minor page faults, %e s' "$B/growth.morestack" 67108864 5 "$v" 2>&1 | tail -1
+  done
+  echo
+  echo "-- the same fibers pre-sized (cold), flat:"
+  flat growth-cold 6 "$B/growth.morestack" 67108864 5 cold
+
+  section "5. Switch: morestack fiber ping-pong (perf)"
+  flat switch 8 "$B/switch.morestack" 5000000 3 switch
+  echo
+  echo "-- __morestack_switch, hottest instructions:"
+  annotate switch __morestack_switch 6
+  echo
+  echo "-- morestack_fiber_resume, hottest instructions (after the switch returns):"
+  annotate switch morestack_fiber_resume 6
+  echo
+  echo "-- experiment (bench/switch_return_experiment.c): the same switch ending in ret, in pop+jmp"
+  echo "   (as Boost.Context's jump_fcontext), and without saving MXCSR/x87 CW:"
+  "$B/switch_return_experiment.plain"
+
+  section "6. Skynet, 1 thread (perf)"
+  flat skynet 10 "$B/skynet.morestack" 1 1
+  echo
+  echo "-- who calls memset (call chains):"
+  callers skynet __memset_avx2_unaligned_erms
+  echo
+  "$B/skynet.morestack" 1 1 2>&1 >/dev/null
+  echo
+  echo "-- leaf-split variant:"
+  flat skynet-leaf 8 "$B/skynet.morestack" 1 1 leaf-split
+} > "$report" 2>&1
+echo "bench: profiles in $report"
