@@ -8,6 +8,8 @@
 // RUN: env MORESTACK_MAIN_STACK=2K %t.O2 | FileCheck %s
 // Under a small OS stack limit too: main's stack is not the OS stack.
 // RUN: sh -c 'ulimit -s 1024; env MORESTACK_MAIN_STACK=2K %t.O2' | FileCheck %s
+// With the invariants checked after every move (MORESTACK_VERIFY=1):
+// RUN: env MORESTACK_MAIN_STACK=2K MORESTACK_VERIFY=1 %t.O0 | FileCheck %s
 //
 // CHECK: depth 20000 ok
 // CHECK-NEXT: stack starts at 2048

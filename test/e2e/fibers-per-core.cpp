@@ -7,6 +7,7 @@
 // RUN: %t.O0 | FileCheck %s
 // RUN: %morestack_clangxx -O2 %s -o %t.O2
 // RUN: %t.O2 | FileCheck %s
+// RUN: env MORESTACK_VERIFY=1 %t.O2 | FileCheck %s
 //
 // CHECK: thread 0: 3000 fibers, checksum ok, grew, shrank back
 // CHECK: thread 1: 3000 fibers, checksum ok, grew, shrank back
