@@ -18,6 +18,7 @@
 #include <cstdio>
 #include <stdexcept>
 #include <string>
+#include "Inputs/grow.h"
 
 static int destructors;
 static unsigned long long growths_at_throw;
@@ -25,14 +26,6 @@ static unsigned long long growths() {
   morestack_stack_stats s;
   morestack_current_stack_stats(&s);
   return s.growths;
-}
-
-static int grow(int n) {
-  volatile char pad[512];  // indexed by n: the whole array stays
-  pad[n % 512] = (char)n;
-  if (n == 0) return 0;
-  int r = grow(n - 1);
-  return r + pad[n % sizeof pad];
 }
 
 struct GrowsInDestructor {

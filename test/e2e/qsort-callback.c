@@ -13,16 +13,9 @@
 #include <morestack/morestack.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include "Inputs/grow.h"
 
 static int calls;
-static int grow(int n) {
-  volatile char pad[256];  // indexed by n: the whole array stays
-  pad[n % 256] = (char)n;
-  if (n == 0) return 0;
-  int r = grow(n - 1);
-  return r + pad[n % sizeof pad];
-}
-
 static int compare(const void *a, const void *b) {
   ++calls;
   if (calls % 1000 == 0) grow(calls / 100);  // ever deeper: forces growth inside qsort

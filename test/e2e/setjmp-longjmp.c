@@ -20,14 +20,7 @@
 #include <setjmp.h>
 #include <stdio.h>
 #include <string.h>
-
-static int grow(int n) {
-  volatile char pad[512];  // indexed by n: the whole array stays
-  pad[n % 512] = (char)n;
-  if (n == 0) return 0;
-  int r = grow(n - 1);
-  return r + pad[n % sizeof pad];
-}
+#include "Inputs/grow.h"
 
 static unsigned long long growths(void) {
   morestack_stack_stats s;

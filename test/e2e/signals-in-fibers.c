@@ -21,6 +21,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include "Inputs/grow.h"
 
 static volatile sig_atomic_t hits, on_fiber_stack;
 static uintptr_t fiber_lo, fiber_hi;
@@ -31,14 +32,6 @@ static void on_signal(int sig) {
   uintptr_t here = (uintptr_t)big;
   if (here >= fiber_lo && here < fiber_hi) on_fiber_stack = 1;
   hits += big[4000] == sig;
-}
-
-static int grow(int n) {
-  volatile char pad[128];  // indexed by n: the whole array stays
-  pad[n % 128] = (char)n;
-  if (n == 0) return 0;
-  int r = grow(n - 1);
-  return r + pad[n % sizeof pad];
 }
 
 static void fiber_body(void *done) {
