@@ -39,6 +39,8 @@
 
 extern "C" void *__morestack_call_on_stack(void *(*fn)(void *), void *arg, uintptr_t stack_top,
                                            uintptr_t *os_sp);
+extern "C" void *__morestack_run_thread(void *(*fn)(void *), void *arg, uintptr_t stack_top,
+                                        uintptr_t *os_sp);
 // Defined, with any non-zero value, by -Wl,--defsym to opt out.
 extern "C" char __morestack_no_whole_program __attribute__((weak));
 
@@ -84,14 +86,19 @@ void *thread_trampoline(void *p) {
   ThreadStart start = *(ThreadStart *)p;
   free(p);
   ensure_signal_stack();
-  Stack stack;
   uint64_t id = __atomic_fetch_add(&next_thread_id, 1, __ATOMIC_RELAXED);
-  thread_state().thread_number = id;
-  stack_init(stack, config.thread_stack, StackKind::Thread, id);
-  void *result = run_on_stack(stack, start.fn, start.arg);
-  stack_release(stack);
-  release_signal_stack();
-  return result;
+  ThreadState &t = thread_state();
+  t.thread_number = id;
+  // On the heap: the frame of this function may be gone (forced unwind)
+  // when __morestack_leave_thread_stack frees it. stack_init sets every field.
+  Stack *stack = (Stack *)calloc(1, sizeof(Stack));
+  if (!stack) fatal("out of memory starting thread %llu", (unsigned long long)id);
+  stack_init(*stack, config.thread_stack, StackKind::Thread, id);
+  t.thread_stack = stack;
+  set_current(stack);
+  // Returns normally, or not at all (pthread_exit, cancellation): either way
+  // __morestack_leave_thread_stack runs first, back on the OS stack.
+  return __morestack_run_thread(start.fn, start.arg, stack->hi, &t.os_sp);
 }
 
 using pthread_create_fn = int (*)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
@@ -106,6 +113,18 @@ pthread_create_fn real_pthread_create() {
 } // namespace morestack
 
 using namespace morestack;
+
+extern "C" void __morestack_leave_thread_stack(void) {
+  ThreadState &t = thread_state();
+  Stack *stack = t.thread_stack;
+  set_current(nullptr);
+  t.thread_stack = nullptr;
+  if (stack) {
+    stack_release(*stack);
+    free(stack);
+  }
+  release_signal_stack();
+}
 
 namespace morestack {
 namespace {
