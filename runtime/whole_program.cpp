@@ -37,8 +37,6 @@
 #include <errno.h>
 #include <stdlib.h>
 
-extern "C" void *__morestack_call_on_stack(void *(*fn)(void *), void *arg, uintptr_t stack_top,
-                                           uintptr_t *os_sp);
 extern "C" void *__morestack_run_thread(void *(*fn)(void *), void *arg, uintptr_t stack_top,
                                         uintptr_t *os_sp);
 // Defined, with any non-zero value, by -Wl,--defsym to opt out.
@@ -50,15 +48,20 @@ namespace {
 bool whole_program;
 uint64_t next_thread_id = 2;  // main is thread 1
 
-// Run fn(arg) on `s`, which becomes the thread's stack until fn returns.
-void *run_on_stack(Stack &s, void *(*fn)(void *), void *arg) {
+// Run fn(arg) on a new managed stack of `size` bytes, the thread's stack
+// until fn returns or the thread exits. The Stack lives on the heap: after
+// pthread_exit this frame may be gone when __morestack_leave_thread_stack
+// (thread_exit.c's cleanup) frees it.
+void *run_on_managed_stack(size_t size, StackKind kind, uint64_t id, void *(*fn)(void *), void *arg) {
+  ensure_signal_stack();
   ThreadState &t = thread_state();
-  t.thread_stack = &s;
-  set_current(&s);
-  void *result = __morestack_call_on_stack(fn, arg, s.hi, &t.os_sp);
-  set_current(nullptr);
-  t.thread_stack = nullptr;
-  return result;
+  t.thread_number = id;
+  Stack *stack = (Stack *)calloc(1, sizeof(Stack));  // stack_init sets every field
+  if (!stack) fatal("out of memory starting thread %llu", (unsigned long long)id);
+  stack_init(*stack, size, kind, id);
+  t.thread_stack = stack;
+  set_current(stack);
+  return __morestack_run_thread(fn, arg, stack->hi, &t.os_sp);
 }
 
 using main_fn = int (*)(int, char **, char **);
@@ -85,20 +88,8 @@ struct ThreadStart {
 void *thread_trampoline(void *p) {
   ThreadStart start = *(ThreadStart *)p;
   free(p);
-  ensure_signal_stack();
   uint64_t id = __atomic_fetch_add(&next_thread_id, 1, __ATOMIC_RELAXED);
-  ThreadState &t = thread_state();
-  t.thread_number = id;
-  // On the heap: the frame of this function may be gone (forced unwind)
-  // when __morestack_leave_thread_stack frees it. stack_init sets every field.
-  Stack *stack = (Stack *)calloc(1, sizeof(Stack));
-  if (!stack) fatal("out of memory starting thread %llu", (unsigned long long)id);
-  stack_init(*stack, config.thread_stack, StackKind::Thread, id);
-  t.thread_stack = stack;
-  set_current(stack);
-  // Returns normally, or not at all (pthread_exit, cancellation): either way
-  // __morestack_leave_thread_stack runs first, back on the OS stack.
-  return __morestack_run_thread(start.fn, start.arg, stack->hi, &t.os_sp);
+  return run_on_managed_stack(config.thread_stack, StackKind::Thread, id, start.fn, start.arg);
 }
 
 using pthread_create_fn = int (*)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
@@ -130,13 +121,9 @@ namespace morestack {
 namespace {
 
 int main_on_growable_stack(int argc, char **argv, char **envp) {
-  ensure_signal_stack();
-  Stack stack;
-  stack_init(stack, config.main_stack, StackKind::Main, 1);
   __atomic_store_n(&whole_program, true, __ATOMIC_RELEASE);
   MainArgs args = {argc, argv, envp, 0};
-  run_on_stack(stack, call_main, &args);
-  stack_release(stack);
+  run_on_managed_stack(config.main_stack, StackKind::Main, 1, call_main, &args);
   return args.result;
 }
 
