@@ -276,19 +276,22 @@ def write_table(rows, machine, out):
 PLOTS = ["prologue.png", "growth.png", "hotsplit.png", "memory.png", "switch.png", "skynet.png"]
 
 
+def nice(v):
+    return f"{v:,.0f}" if v >= 100 else f"{v:.3g}"
+
+
 def bars(ax, labels, ss, scale=1.0, colors=None, log=False):
+    """Bars of the medians with min-max whiskers; the median is printed under
+    each label (numbers on the bars would collide with the whiskers)."""
     xs = range(len(labels))
     meds = [s.median() / scale if s.ok() else 0 for s in ss]
     errs = [[(s.median() - s.lo()) / scale if s.ok() else 0 for s in ss],
             [(s.hi() - s.median()) / scale if s.ok() else 0 for s in ss]]
     ax.bar(xs, meds, yerr=errs, capsize=4, color=colors)
     ax.set_xticks(list(xs))
-    ax.set_xticklabels(labels, rotation=20, ha="right")
+    ax.set_xticklabels([f"{lab}\n{nice(m)}" if m else f"{lab}\nn/a" for lab, m in zip(labels, meds)], fontsize=8)
     if log:
         ax.set_yscale("log")
-    for x, m in zip(xs, meds):
-        if m:
-            ax.annotate(f"{m:.3g}", (x, m), ha="center", va="bottom", fontsize=8)
 
 
 def plot_all(data, out):
