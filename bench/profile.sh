@@ -73,6 +73,10 @@ annotate() {  # annotate NAME SYMBOL LINES: the hottest instructions of SYMBOL
   echo
   echo "-- __morestack_non_split, the fast path taken on every call:"
   objdump -d --no-show-raw-insn "$B/prologue_bintree.morestack" | awk '/<__morestack_non_split>:/,/^$/' | head -10
+  echo
+  echo "-- experiment (bench/nonsplit_return_experiment.c): a call returning to its return address + 1"
+  echo "   (as that fast path does) against a plain call and return:"
+  "$B/nonsplit_return_experiment.plain"
 
   section "1. Prologue: json, instructions in the runtime's entry points (callgrind, 1 MiB)"
   valgrind --tool=callgrind --callgrind-out-file="$tmp/cg.json" --collect-atstart=no \
