@@ -97,6 +97,15 @@ annotate() {  # annotate NAME SYMBOL LINES: the hottest instructions of SYMBOL
   echo "-- the same fibers pre-sized (cold), flat:"
   flat growth-cold 6 "$B/growth.morestack" 67108864 5 cold
 
+  section "3. Hot split, gcc -fsplit-stack at the boundary (perf; system calls per call)"
+  flat gcc-hot 8 "$B/hotsplit.gcc-split" 300000 1
+  echo
+  if command -v strace >/dev/null; then
+    echo "-- strace -c, 20,000 calls at the boundary (plus one far from it):"
+    strace -f -c -o "$tmp/strace.txt" "$B/hotsplit.gcc-split" 20000 1 >/dev/null 2>&1
+    grep -E 'calls|rt_sigprocmask|mmap' "$tmp/strace.txt"
+  fi
+
   section "5. Switch: morestack fiber ping-pong (perf)"
   flat switch 8 "$B/switch.morestack" 5000000 3 switch
   echo
