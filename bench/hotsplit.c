@@ -16,6 +16,11 @@
  *     nosplit-once  the same with a 4 KiB fiber (no growth): its baseline.
  *                   split-once - nosplit-once = the cost of one growth,
  *                   i.e. what every call would cost if the boundary stayed
+ *     boundary-yield  like boundary, but the fiber yields after each call
+ *                   (1/10 as many calls) and is resumed: a yield is where
+ *                   the runtime shrinks a stack again, so the boundary can
+ *                   come back (the runtime's backoff limits how often)
+ *     no-boundary-yield  its baseline (4 KiB fiber, same depth)
  *   built with gcc -fsplit-stack, on a thread:
  *     gcc-boundary     every call allocates (or reuses) the next segment,
  *                      switches to it and back: the boundary stays
@@ -37,9 +42,18 @@ __attribute__((noinline)) static long big_callee(long i) {
   return buf[(i * 7) & 511];
 }
 
+#ifdef BENCH_MORESTACK
+static int yield_each_call; /* the *-yield variants */
+#endif
+
 __attribute__((noinline)) static long spin(long calls) {
   long sum = 0;
-  for (long i = 0; i < calls; ++i) sum += big_callee(i);
+  for (long i = 0; i < calls; ++i) {
+    sum += big_callee(i);
+#ifdef BENCH_MORESTACK
+    if (yield_each_call) morestack_fiber_yield();
+#endif
+  }
   return sum;
 }
 
@@ -69,14 +83,19 @@ static void fiber_job(void *p) {
   job->result = approach(job->calls, job->room);
 }
 
-/* Run a job on a fresh fiber of `stack_size` (0: 2 KiB); adds its growths. */
+static uint64_t total_shrinks;
+
+/* Run a job to its end on a fresh fiber of `stack_size` (0: 2 KiB); adds
+ * its growths (and its shrinks to total_shrinks). */
 static void on_fiber(Job *job, size_t stack_size, uint64_t *growths) {
   morestack_stack_stats st;
   morestack_fiber *f = morestack_fiber_create(fiber_job, job, stack_size);
-  morestack_fiber_resume(f);
+  while (!morestack_fiber_resume(f)) {
+  }
   morestack_fiber_stats(f, &st);
   morestack_fiber_destroy(f);
   *growths += st.growths;
+  total_shrinks += st.shrinks;
 }
 
 /* ns per call of `job` run `iterations` times, each on a fresh fiber. */
@@ -91,25 +110,37 @@ int main(int argc, char **argv) {
   long calls = bench_arg(argc, argv, 1, 10000000);
   int reps = (int)bench_arg(argc, argv, 2, 3);
   long once = calls / 50;
-  double hot[64], far[64], split[64], nosplit[64];
-  uint64_t g_hot = 0, g_far = 0, g_split = 0, g_nosplit = 0;
+  double hot[64], far[64], split[64], nosplit[64], hot_y[64], far_y[64];
+  uint64_t g_hot = 0, g_far = 0, g_split = 0, g_nosplit = 0, g_hot_y = 0, g_far_y = 0, s_hot_y = 0;
   /* A fiber's stack starts at the same depth whatever its size, so a 4 KiB
    * fiber with `room` + 2 KiB descends exactly as deep as a 2 KiB one. */
   Job at_boundary = {calls, ROOM_AT_BOUNDARY, 0}, away = {calls, ROOM_AT_BOUNDARY + 2048, 0};
   Job one_at_boundary = {1, ROOM_AT_BOUNDARY, 0}, one_away = {1, ROOM_AT_BOUNDARY + 2048, 0};
+  Job y_at_boundary = {calls / 10, ROOM_AT_BOUNDARY, 0}, y_away = {calls / 10, ROOM_AT_BOUNDARY + 2048, 0};
   for (int r = 0; r < reps; ++r) {
     hot[r] = timed(&at_boundary, 1, 2048, &g_hot);
     far[r] = timed(&away, 1, 4096, &g_far);
     split[r] = timed(&one_at_boundary, once, 2048, &g_split);
     nosplit[r] = timed(&one_away, once, 4096, &g_nosplit);
+    yield_each_call = 1;
+    total_shrinks = 0;
+    hot_y[r] = timed(&y_at_boundary, 1, 2048, &g_hot_y);
+    s_hot_y = total_shrinks;
+    far_y[r] = timed(&y_away, 1, 4096, &g_far_y);
+    yield_each_call = 0;
   }
   fprintf(stderr, "hotsplit: growths: boundary %llu, no-boundary %llu; %ld fresh fibers: split-once %llu, nosplit-once %llu\n",
           (unsigned long long)g_hot, (unsigned long long)g_far, once, (unsigned long long)g_split,
           (unsigned long long)g_nosplit);
+  fprintf(stderr, "hotsplit: with a yield after each of %ld calls: at the boundary %llu growths, %llu shrinks; "
+          "away from it %llu growths\n", calls / 10, (unsigned long long)g_hot_y, (unsigned long long)s_hot_y,
+          (unsigned long long)g_far_y);
   bench_report("hotsplit", "call", "boundary", bench_median(hot, reps), "ns");
   bench_report("hotsplit", "call", "no-boundary", bench_median(far, reps), "ns");
   bench_report("hotsplit", "call", "split-once", bench_median(split, reps), "ns");
   bench_report("hotsplit", "call", "nosplit-once", bench_median(nosplit, reps), "ns");
+  bench_report("hotsplit", "call", "boundary-yield", bench_median(hot_y, reps), "ns");
+  bench_report("hotsplit", "call", "no-boundary-yield", bench_median(far_y, reps), "ns");
   return 0;
 }
 

@@ -195,6 +195,9 @@ def build_rows(data, units):
     rows.append(Row(sec, "one 2→4 KiB growth ÷ one gcc hot-split call", ratio(one_growth, gcc_hot), one_growth,
                     gcc_hot, "ns", note="what each call would cost if the boundary stayed"))
     rows.append(Row(sec, "gcc at the boundary ÷ gcc with no boundary", ratio(gcc_hot, gcc_far), gcc_hot, gcc_far, "ns"))
+    hot_y, far_y = S("hotsplit", "call", "boundary-yield"), S("hotsplit", "call", "no-boundary-yield")
+    rows.append(Row(sec, "yield after each call: at the boundary ÷ no boundary", ratio(hot_y, far_y), hot_y, far_y,
+                    "ns", note="a yield may shrink the stack: the boundary can come back (backoff)"))
 
     # 4. memory
     sec = "4. Memory"
