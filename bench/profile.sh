@@ -119,6 +119,9 @@ annotate() {  # annotate NAME SYMBOL LINES: the hottest instructions of SYMBOL
   echo "   (as Boost.Context's jump_fcontext), and without saving MXCSR/x87 CW:"
   "$B/switch_return_experiment.plain"
 
+  section "5. Spawn: create + run + destroy (perf)"
+  flat spawn 8 "$B/switch.morestack" 5000000 3 spawn
+
   section "6. Skynet, 1 thread (perf)"
   flat skynet 10 "$B/skynet.morestack" 1 1
   echo
