@@ -128,6 +128,7 @@ void *shrink_suspended(void *p) {
 } // namespace
 
 bool stack_shrink_at_safe_point(Stack &s) {
+  if (s.size() == s.initial_size) return false;  // nothing to shrink: the common case
   if (s.stats.growths != s.growths_seen) {
     s.growths_seen = s.stats.growths;
     s.quiet_safe_points = 0;
