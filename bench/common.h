@@ -15,6 +15,7 @@
 #ifndef BENCH_COMMON_H
 #define BENCH_COMMON_H
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +33,31 @@ BENCH_INLINE uint64_t bench_now_ns(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Run fn(arg) on a fresh thread and return how long it took, timed inside
+ * the thread (so thread creation is not counted). For the gcc -fsplit-stack
+ * variants, whose threads start with fresh split stacks. */
+typedef struct {
+  void (*fn)(void *);
+  void *arg;
+  double ns;
+} bench_thread_job;
+
+BENCH_INLINE void *bench_thread_body(void *p) {
+  bench_thread_job *j = (bench_thread_job *)p;
+  uint64_t t0 = bench_now_ns();
+  j->fn(j->arg);
+  j->ns = (double)(bench_now_ns() - t0);
+  return NULL;
+}
+
+BENCH_INLINE double bench_time_on_thread(void (*fn)(void *), void *arg) {
+  bench_thread_job j = {fn, arg, 0};
+  pthread_t th;
+  pthread_create(&th, NULL, bench_thread_body, &j);
+  pthread_join(th, NULL);
+  return j.ns;
 }
 
 BENCH_INLINE int bench_cmp_double(const void *a, const void *b) {

@@ -130,18 +130,10 @@ int main(int argc, char **argv) {
 
 #else /* gcc -fsplit-stack */
 
-typedef struct {
-  Job *job;
-  double ns;
-} Timed;
-
-/* Timed inside the thread, which starts with 16 KiB above its guard. */
-static void *thread_main(void *p) {
-  Timed *t = (Timed *)p;
-  uint64_t t0 = bench_now_ns();
-  t->job->result = rec(t->job->depth, seed);
-  t->ns = (double)(bench_now_ns() - t0);
-  return NULL;
+/* On a fresh thread, which starts with 16 KiB above its guard. */
+static void run_job(void *p) {
+  Job *job = (Job *)p;
+  job->result = rec(job->depth, seed);
 }
 
 int main(int argc, char **argv) {
@@ -151,13 +143,7 @@ int main(int argc, char **argv) {
   long frame = frame_bytes();
   job.depth = target / 16 * 15 / frame;
   double t[64];
-  for (int r = 0; r < reps; ++r) {
-    Timed timed = {&job, 0};
-    pthread_t th;
-    pthread_create(&th, NULL, thread_main, &timed);
-    pthread_join(th, NULL);
-    t[r] = timed.ns;
-  }
+  for (int r = 0; r < reps; ++r) t[r] = bench_time_on_thread(run_job, &job);
   fprintf(stderr, "growth %s (gcc -fsplit-stack): frame %ld B, depth %ld\n", case_name(target), frame, job.depth);
   bench_report("growth", case_name(target), "gcc-split", bench_median(t, reps), "ns");
   return 0;

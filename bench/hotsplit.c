@@ -146,27 +146,13 @@ int main(int argc, char **argv) {
 
 #else /* gcc -fsplit-stack */
 
-typedef struct {
-  Job *job;
-  double ns;
-} Timed;
-
-/* Timed inside the thread (it starts with 16 KiB above its guard). */
-static void *thread_job(void *p) {
-  Timed *t = (Timed *)p;
-  uint64_t t0 = bench_now_ns();
-  t->job->result = approach(t->job->calls, t->job->room);
-  t->ns = (double)(bench_now_ns() - t0);
-  return NULL;
+/* On a fresh thread (it starts with 16 KiB above its guard). */
+static void run_job(void *p) {
+  Job *job = (Job *)p;
+  job->result = approach(job->calls, job->room);
 }
 
-static double on_thread(Job *job) {
-  Timed t = {job, 0};
-  pthread_t th;
-  pthread_create(&th, NULL, thread_job, &t);
-  pthread_join(th, NULL);
-  return t.ns / (double)job->calls;
-}
+static double on_thread(Job *job) { return bench_time_on_thread(run_job, job) / (double)job->calls; }
 
 int main(int argc, char **argv) {
   long calls = bench_arg(argc, argv, 1, 1000000);
