@@ -35,6 +35,7 @@
 #include "Options.h"
 #include "Report.h"
 #include "SplitStackPass.h"
+#include "StackMapPass.h"
 
 #include "morestack/abi.h"
 
@@ -335,6 +336,7 @@ protected:
           PB.registerOptimizerLastEPCallback(
               [PassOpts, R, G](ModulePassManager &MPM, OptimizationLevel) {
                 MPM.addPass(SplitStackPass(PassOpts, R, G));
+                MPM.addPass(StackMapPass());
               });
         });
     return std::make_unique<NosplitConsumer>(CI, G);

@@ -1,0 +1,191 @@
+//===- StackMapPass.cpp - Ask the backend for a map of every frame --------===//
+//
+// What this file does: see StackMapPass.h. Per described function:
+//   1. gc "morestack" and "frame-pointer"="all";
+//   2. classify every static alloca (StackObjectLayout.h); unless the frame
+//      may be realigned, make each one a gcroot carrying its layout's index,
+//      strip the lifetime markers of the precisely described ones, and add
+//      the undef store that stops GC lowering from zeroing them;
+//   3. once per module: the registration constructor and destructor.
+//
+// Where it runs: OptimizerLast, right after SplitStackPass, so it sees the
+// final set of functions and allocas; code generation follows directly.
+//
+//===----------------------------------------------------------------------===//
+#include "StackMapPass.h"
+#include "Options.h"
+#include "StackObjectLayout.h"
+
+#include "morestack/abi.h"
+#include "morestack/stack_map.h"
+
+#include "llvm/ADT/Statistic.h"
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/Instructions.h"
+#include "llvm/IR/IntrinsicInst.h"
+#include "llvm/IR/Intrinsics.h"
+#include "llvm/IR/MDBuilder.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Transforms/Utils/ModuleUtils.h"
+
+#define DEBUG_TYPE "morestack-stack-maps"
+
+using namespace llvm;
+
+STATISTIC(NumDescribed, "Functions given a stack map record");
+STATISTIC(NumRealigned, "Functions described without objects (realigned frame)");
+STATISTIC(NumObjects, "Stack objects described");
+STATISTIC(NumPrecise, "Stack objects described as PTRFREE or POINTERS");
+
+static cl::opt<bool> ClStackMaps(
+    "morestack-stack-maps", cl::init(true),
+    cl::desc("Emit stack map records (gc \"morestack\") for every checked and "
+             "nosplit function"));
+
+namespace morestack {
+namespace {
+
+constexpr StringLiteral kMapsDoneMetadata = "morestack.stack_maps";
+
+bool shouldDescribe(const Function &F) {
+  if (F.isDeclaration() || F.hasFnAttribute(Attribute::Naked) || F.hasGC())
+    return false;
+  return F.hasFnAttribute(kSplitStackFnAttr) ||
+         F.hasFnAttribute(kNosplitFnAttr) ||
+         F.hasFnAttribute(kVarargThunkFnAttr);
+}
+
+/// Whether the backend may realign F's frame, addressing its objects from
+/// %rsp rather than %rbp (the printer then drops the objects anyway: a
+/// realigned frame has no static frame size).
+bool mayRealign(const Function &F, ArrayRef<AllocaInst *> Allocas) {
+  if (F.hasFnAttribute("stackrealign"))
+    return true;
+  for (AllocaInst *AI : Allocas)
+    if (AI->getAlign().value() > 16)
+      return true;
+  return false;
+}
+
+void eraseLifetimeMarkers(AllocaInst *AI) {
+  SmallVector<Instruction *, 8> Dead;
+  for (User *U : AI->users())
+    if (auto *II = dyn_cast<IntrinsicInst>(U); II && II->isLifetimeStartOrEnd())
+      Dead.push_back(II);
+  for (Instruction *I : Dead)
+    I->eraseFromParent();
+}
+
+void describe(Function &F) {
+  ++NumDescribed;
+  F.setGC(MORESTACK_MAP_GC_NAME);
+  F.addFnAttr("frame-pointer", "all");
+
+  BasicBlock &Entry = F.getEntryBlock();
+  SmallVector<AllocaInst *, 16> Allocas;
+  for (Instruction &I : Entry)
+    if (auto *AI = dyn_cast<AllocaInst>(&I); AI && AI->isStaticAlloca())
+      Allocas.push_back(AI);
+  if (Allocas.empty())
+    return;
+  if (mayRealign(F, Allocas)) {
+    ++NumRealigned;
+    return;
+  }
+
+  Module &M = *F.getParent();
+  const DataLayout &DL = M.getDataLayout();
+  LLVMContext &Ctx = F.getContext();
+  MDBuilder MDB(Ctx);
+  SmallVector<Metadata *, 16> Layouts;
+  SmallVector<AllocaInst *, 16> Roots;
+  for (AllocaInst *AI : Allocas) {
+    ObjectLayout L = classifyAlloca(*AI, DL);
+    if (L.Size == 0)
+      continue;
+    ++NumObjects;
+    if (L.Kind != MORESTACK_MAP_UNKNOWN) {
+      ++NumPrecise;
+      eraseLifetimeMarkers(AI);
+    }
+    Layouts.push_back(MDNode::get(
+        Ctx, {MDB.createConstant(ConstantInt::get(Type::getInt32Ty(Ctx), L.Kind)),
+              MDB.createConstant(ConstantInt::get(Type::getInt64Ty(Ctx), L.Size)),
+              MDString::get(Ctx, L.Bitmap)}));
+    Roots.push_back(AI);
+  }
+  // gcroots must name allocas that sit in the entry block's leading run of
+  // allocas, before the first instruction GC lowering looks at.
+  Instruction *InsertPt = &*Entry.getFirstNonPHIOrDbgOrAlloca();
+  for (AllocaInst *AI : Allocas)
+    AI->moveBefore(InsertPt);
+  IRBuilder<> B(InsertPt);
+  Function *GCRoot = Intrinsic::getDeclaration(&M, Intrinsic::gcroot);
+  for (size_t I = 0; I < Roots.size(); ++I)
+    B.CreateCall(GCRoot, {Roots[I], ConstantExpr::getIntToPtr(B.getInt64(I + 1), B.getPtrTy())});
+  // GC lowering null-initialises every root not stored to before the first
+  // possible safe point; an undef store says "initialised" and costs nothing
+  // (the backend drops it).
+  for (AllocaInst *AI : Allocas)
+    B.CreateStore(UndefValue::get(B.getInt8Ty()), AI);
+  F.setMetadata(kObjectsMetadata, MDNode::get(Ctx, Layouts));
+}
+
+/// void @morestack.register_maps() { __morestack_register_maps(start, stop) }
+/// in a COMDAT of its own: one per linked module, each with that module's
+/// hidden __start_/__stop_ symbols.
+void emitRegistration(Module &M, StringRef Name, StringRef Callee, bool Ctor) {
+  if (M.getFunction(Name))
+    return;
+  LLVMContext &Ctx = M.getContext();
+  Type *Ptr = PointerType::getUnqual(Ctx);
+  auto Bound = [&](StringRef Sym) {
+    auto *GV = cast<GlobalVariable>(M.getOrInsertGlobal(Sym, Type::getInt8Ty(Ctx)));
+    GV->setLinkage(GlobalValue::ExternalWeakLinkage);
+    GV->setVisibility(GlobalValue::HiddenVisibility);
+    return GV;
+  };
+  GlobalVariable *Start = Bound("__start_" MORESTACK_MAP_SECTION);
+  GlobalVariable *Stop = Bound("__stop_" MORESTACK_MAP_SECTION);
+
+  FunctionCallee Runtime = M.getOrInsertFunction(
+      Callee, FunctionType::get(Type::getVoidTy(Ctx), {Ptr, Ptr}, false));
+  Function *F = Function::Create(FunctionType::get(Type::getVoidTy(Ctx), false),
+                                 GlobalValue::LinkOnceODRLinkage, Name, M);
+  F->setVisibility(GlobalValue::HiddenVisibility);
+  F->setComdat(M.getOrInsertComdat(Name));
+  F->addFnAttr(Attribute::NoUnwind);
+  IRBuilder<> B(BasicBlock::Create(Ctx, "", F));
+  B.CreateCall(Runtime, {Start, Stop});
+  B.CreateRetVoid();
+  // Priority 101, the first user priority: other constructors may already
+  // grow stacks, and frames of modules not yet registered are merely
+  // scanned conservatively.
+  if (Ctor)
+    appendToGlobalCtors(M, F, 101, F);
+  else
+    appendToGlobalDtors(M, F, 101, F);
+}
+
+} // namespace
+
+PreservedAnalyses StackMapPass::run(Module &M, ModuleAnalysisManager &) {
+  if (!ClStackMaps || M.getNamedMetadata(kMapsDoneMetadata))
+    return PreservedAnalyses::all();
+  M.getOrInsertNamedMetadata(kMapsDoneMetadata);
+  bool Any = false;
+  for (Function &F : M)
+    if (shouldDescribe(F)) {
+      describe(F);
+      Any = true;
+    }
+  if (Any) {
+    emitRegistration(M, "morestack.register_maps", MORESTACK_MAP_REGISTER, true);
+    emitRegistration(M, "morestack.unregister_maps", MORESTACK_MAP_UNREGISTER, false);
+  }
+  return PreservedAnalyses::none();
+}
+
+} // namespace morestack

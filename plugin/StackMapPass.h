@@ -1,0 +1,46 @@
+//===- StackMapPass.h - Ask the backend for a map of every frame -*- C++ -*-===//
+//
+// What this file does:
+//   Declares StackMapPass, which prepares every function that SplitStackPass
+//   instrumented or left nosplit for a stack map record
+//   (include/morestack/stack_map.h, docs/stack-maps.md). Frame sizes and the
+//   offsets of stack objects exist only after frame lowering, so the pass
+//   does not write the maps itself: it hands each function to LLVM's GC
+//   machinery, which computes exactly those facts, and StackMapPrinter.cpp
+//   (the "morestack" GC strategy's metadata printer) writes them out.
+//
+// Invariants (after the pass, for every function F it describes):
+//   - F has gc "morestack" and "frame-pointer"="all" (CFA = %rbp + 16 at
+//     every call site).
+//   - Every static alloca of F whose objects may be described precisely is
+//     an llvm.gcroot whose second operand is inttoptr(i + 1), i indexing
+//     F's !morestack.objects metadata ({kind, size, bitmap}); it has no
+//     lifetime markers (so stack colouring cannot give its slot to another
+//     object of a different kind), and an undef store right after the
+//     gcroot calls tells GC lowering not to null-initialise it.
+//   - Functions whose frames are realigned (over-aligned allocas,
+//     "stackrealign") get no gcroots: their object offsets are not relative
+//     to the frame pointer, so they are described without objects.
+//   - The module gets a COMDAT constructor and destructor that register its
+//     [__start_morestack_maps, __stop_morestack_maps) with the runtime.
+//
+//===----------------------------------------------------------------------===//
+#ifndef MORESTACK_PLUGIN_STACKMAPPASS_H
+#define MORESTACK_PLUGIN_STACKMAPPASS_H
+
+#include "llvm/IR/PassManager.h"
+
+namespace morestack {
+
+/// The function metadata holding the layouts of the gcroot'ed objects.
+inline constexpr llvm::StringLiteral kObjectsMetadata = "morestack.objects";
+
+class StackMapPass : public llvm::PassInfoMixin<StackMapPass> {
+public:
+  llvm::PreservedAnalyses run(llvm::Module &M, llvm::ModuleAnalysisManager &);
+  static bool isRequired() { return true; }
+};
+
+} // namespace morestack
+
+#endif // MORESTACK_PLUGIN_STACKMAPPASS_H
