@@ -61,6 +61,9 @@ struct PluginOptions {
   /// docs/plugin.md: the attribute travels in bitcode and lld emits the
   /// prologues at link time).
   bool AllowLTO = false;
+  /// -fplugin-arg-morestack-no-stack-maps: no stack map records
+  /// (StackMapPass.h).
+  bool StackMaps = true;
   /// -fplugin-arg-morestack-nosplit-budget=error|warn|off (NosplitBudget.h).
   NosplitBudgetMode NosplitBudget = NosplitBudgetMode::Error;
 };

@@ -4,7 +4,8 @@
 //   The PluginASTAction "morestack" (AddBeforeMainAction, so loading the .so
 //   with -fplugin= is all it takes):
 //     - parses -fplugin-arg-morestack-<arg> (help, report, report-file=,
-//       no-vararg-outlining, allow-lto, nosplit-budget=); an unknown
+//       no-vararg-outlining, allow-lto, no-stack-maps, nosplit-budget=);
+//       an unknown
 //       argument is an error;
 //     - refuses, with an error, every configuration in which the stack check
 //       would silently be missing or broken: a target other than x86_64
@@ -73,7 +74,10 @@ constexpr const char *kHelp =
     "    no-vararg-outlining  make every variadic function an error instead of\n"
     "                         moving its body into a checked function\n"
     "    allow-lto            accept -flto / -flto=thin (the prologues are\n"
-    "                         then emitted at link time; link with lld)\n"
+    "                         then emitted at link time; link with lld; no\n"
+    "                         stack maps: such frames are scanned whole)\n"
+    "    no-stack-maps        no stack map records (docs/stack-maps.md): the\n"
+    "                         runtime then scans these frames conservatively\n"
     "    nosplit-budget=<m>   error (default), warn or off: after code\n"
     "                         generation, a chain of unchecked (nosplit)\n"
     "                         functions of this file that may use more stack\n"
@@ -290,6 +294,8 @@ protected:
         Opts.VarargOutlining = false;
       } else if (A == "allow-lto") {
         Opts.AllowLTO = true;
+      } else if (A == "no-stack-maps") {
+        Opts.StackMaps = false;
       } else if (A.consume_front("nosplit-budget=")) {
         if (A == "error")
           Opts.NosplitBudget = NosplitBudgetMode::Error;
@@ -327,16 +333,19 @@ protected:
     if (R || G)
       installAfterCodegen(CI, R, G, InFile);
     PluginOptions PassOpts = Opts;
+    // The LTO backend runs in the linker, without this plugin's GC strategy.
+    const CodeGenOptions &CGO = CI.getCodeGenOpts();
+    bool Maps = Opts.StackMaps && !CGO.PrepareForLTO && !CGO.PrepareForThinLTO;
     CI.getCodeGenOpts().PassBuilderCallbacks.push_back(
-        [PassOpts, R, G](PassBuilder &PB) {
+        [PassOpts, R, G, Maps](PassBuilder &PB) {
           PB.registerPipelineStartEPCallback(
               [](ModulePassManager &MPM, OptimizationLevel) {
                 MPM.addPass(NosplitMarkingPass());
               });
           PB.registerOptimizerLastEPCallback(
-              [PassOpts, R, G](ModulePassManager &MPM, OptimizationLevel) {
+              [PassOpts, R, G, Maps](ModulePassManager &MPM, OptimizationLevel) {
                 MPM.addPass(SplitStackPass(PassOpts, R, G));
-                MPM.addPass(StackMapPass());
+                MPM.addPass(StackMapPass(Maps));
               });
         });
     return std::make_unique<NosplitConsumer>(CI, G);

@@ -1,7 +1,7 @@
 //===- StackMapPass.cpp - Ask the backend for a map of every frame --------===//
 //
 // What this file does: see StackMapPass.h. Per described function:
-//   1. gc "morestack" and "frame-pointer"="all";
+//   1. gc "morestack" and "frame-pointer"="non-leaf" (unless "all");
 //   2. classify every static alloca (StackObjectLayout.h); unless the frame
 //      may be realigned, make each one a gcroot carrying its layout's index,
 //      strip the lifetime markers of the precisely described ones, and add
@@ -81,7 +81,10 @@ void eraseLifetimeMarkers(AllocaInst *AI) {
 void describe(Function &F) {
   ++NumDescribed;
   F.setGC(MORESTACK_MAP_GC_NAME);
-  F.addFnAttr("frame-pointer", "all");
+  // Every function that calls keeps a frame pointer; leaves never hold a
+  // frame of a stopped stack and keep their frameless, checkless form.
+  if (F.getFnAttribute("frame-pointer").getValueAsString() != "all")
+    F.addFnAttr("frame-pointer", "non-leaf");
 
   BasicBlock &Entry = F.getEntryBlock();
   SmallVector<AllocaInst *, 16> Allocas;
@@ -172,7 +175,7 @@ void emitRegistration(Module &M, StringRef Name, StringRef Callee, bool Ctor) {
 } // namespace
 
 PreservedAnalyses StackMapPass::run(Module &M, ModuleAnalysisManager &) {
-  if (!ClStackMaps || M.getNamedMetadata(kMapsDoneMetadata))
+  if (!Enabled || !ClStackMaps || M.getNamedMetadata(kMapsDoneMetadata))
     return PreservedAnalyses::all();
   M.getOrInsertNamedMetadata(kMapsDoneMetadata);
   bool Any = false;

@@ -10,8 +10,8 @@
 //   (the "morestack" GC strategy's metadata printer) writes them out.
 //
 // Invariants (after the pass, for every function F it describes):
-//   - F has gc "morestack" and "frame-pointer"="all" (CFA = %rbp + 16 at
-//     every call site).
+//   - F has gc "morestack" and "frame-pointer"="non-leaf" or "all": every
+//     function that makes calls has CFA = %rbp + 16 at each call site.
 //   - Every static alloca of F whose objects may be described precisely is
 //     an llvm.gcroot whose second operand is inttoptr(i + 1), i indexing
 //     F's !morestack.objects metadata ({kind, size, bitmap}); it has no
@@ -37,8 +37,14 @@ inline constexpr llvm::StringLiteral kObjectsMetadata = "morestack.objects";
 
 class StackMapPass : public llvm::PassInfoMixin<StackMapPass> {
 public:
+  /// Disabled for LTO pre-link modules (the LTO backend, inside the linker,
+  /// has no "morestack" GC strategy) and by no-stack-maps.
+  explicit StackMapPass(bool Enabled) : Enabled(Enabled) {}
   llvm::PreservedAnalyses run(llvm::Module &M, llvm::ModuleAnalysisManager &);
   static bool isRequired() { return true; }
+
+private:
+  bool Enabled;
 };
 
 } // namespace morestack

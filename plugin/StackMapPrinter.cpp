@@ -15,9 +15,11 @@
 //     CFA - %rsp at every call site of a function with a static frame.
 //   - Objects are emitted only for static frames; cfa_offset = the %rbp
 //     offset - 16, since every described function has a frame pointer.
-//   - Every address is PC-relative; code_size is the function's ELF size
-//     expression (0 when the assembler is an external one: then the runtime
-//     cannot match return addresses to the function and scans its frames).
+//   - Every address is PC-relative; code_end is the function's end label
+//     and code_size its ELF size expression (both 0 when the output is
+//     textual assembly, where the size is not known to the streamer: the
+//     runtime then cannot match return addresses to the function and scans
+//     its frames whole).
 //
 //===----------------------------------------------------------------------===//
 #include "Options.h"
@@ -173,13 +175,21 @@ private:
     OS.switchSection(sectionFor(F, AP));
     OS.emitValueToAlignment(Align(4));
     OS.emitInt32(Size);
+    // code_end - &code_end: the end label is local, so this is resolved
+    // against the text section even when the function's own symbol is
+    // preemptible (a PC32 reference to it would not link into a .so).
+    const auto *CodeSize = dyn_cast_or_null<MCBinaryExpr>(cast<MCSymbolELF>(Fn)->getSize());
     MCSymbol *Here = Ctx.createTempSymbol();
     OS.emitLabel(Here);
-    OS.emitValue(MCBinaryExpr::createSub(MCSymbolRefExpr::create(Fn, Ctx),
-                                         MCSymbolRefExpr::create(Here, Ctx), Ctx),
-                 4);
-    const MCExpr *CodeSize = cast<MCSymbolELF>(Fn)->getSize();
-    OS.emitValue(CodeSize ? CodeSize : MCConstantExpr::create(0, Ctx), 4);
+    if (CodeSize && CodeSize->getOpcode() == MCBinaryExpr::Sub) {
+      OS.emitValue(MCBinaryExpr::createSub(CodeSize->getLHS(),
+                                           MCSymbolRefExpr::create(Here, Ctx), Ctx),
+                   4);
+      OS.emitValue(CodeSize, 4);
+    } else {
+      OS.emitInt32(0);
+      OS.emitInt32(0);
+    }
     OS.emitInt32(FrameSize);
     OS.emitInt16(Flags);
     OS.emitInt16(uint16_t(Objects.size()));

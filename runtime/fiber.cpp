@@ -23,6 +23,7 @@
 
 #include "config.h"
 #include "fatal.h"
+#include "frames.h"
 #include "stack.h"
 
 #include <stdlib.h>
@@ -35,7 +36,7 @@ namespace {
 
 uint64_t fibers_created, fibers_live;
 
-[[noreturn]] void fiber_main(Fiber *f) {
+[[noreturn]] MORESTACK_RUNTIME_FRAME void fiber_main(Fiber *f) {
   f->fn(f->arg);
   f->state = FiberState::Finished;
   switch_to_resumer(f);

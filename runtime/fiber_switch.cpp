@@ -9,6 +9,7 @@
 #include "fiber.h"
 
 #include "fatal.h"
+#include "frames.h"
 #include "signals.h"
 #include "split_stack_note.h"
 #include "stack.h"
@@ -24,7 +25,7 @@ __thread Fiber *running_fiber __attribute__((tls_model("initial-exec")));
 
 Fiber *&current_fiber() { return running_fiber; }
 
-void switch_to_resumer(Fiber *f) { __morestack_switch(&f->stack.saved_sp, *f->resumer_sp); }
+MORESTACK_RUNTIME_FRAME void switch_to_resumer(Fiber *f) { __morestack_switch(&f->stack.saved_sp, *f->resumer_sp); }
 
 void fatal_fiber_state(const Fiber *f, const char *what) {
   char name[48];
@@ -37,7 +38,7 @@ using namespace morestack;
 
 extern "C" {
 
-int morestack_fiber_resume(morestack_fiber *f) {
+MORESTACK_RUNTIME_FRAME int morestack_fiber_resume(morestack_fiber *f) {
   if (f->state == FiberState::Finished) fatal_fiber_state(f, "morestack_fiber_resume: resumed a finished");
   if (f->state == FiberState::Running) fatal_fiber_state(f, "morestack_fiber_resume: resumed the running");
   ThreadState &t = thread_state();
@@ -62,7 +63,7 @@ int morestack_fiber_resume(morestack_fiber *f) {
   return 0;
 }
 
-void morestack_fiber_yield(void) {
+MORESTACK_RUNTIME_FRAME void morestack_fiber_yield(void) {
   Fiber *f = running_fiber;
   if (!f) fatal("morestack_fiber_yield called outside a fiber");
   switch_to_resumer(f);

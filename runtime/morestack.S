@@ -28,25 +28,11 @@
  * the small stack; %fs:0x70 is only read here (C++ owns writes).
  */
 #include <morestack/abi.h>
+#include "frames.h"
 
 #define GUARD %fs:MORESTACK_GUARD_TLS_OFFSET
 
-/* Save-area layout, offsets from %rsp after `sub $MORESTACK_SAVE_AREA`. */
-#define SAVE_XMM 0    /* xmm0..xmm7, 16 bytes each */
-#define SAVE_RDI 128
-#define SAVE_RSI 136
-#define SAVE_RDX 144
-#define SAVE_RCX 152
-#define SAVE_R8 160
-#define SAVE_R9 168
-#define SAVE_RAX 176
-#define SAVE_RBX 184
-#define SAVE_RBP 192
-#define SAVE_R12 200
-#define SAVE_R13 208
-#define SAVE_R14 216
-#define SAVE_R15 224
-/* 232..255: padding, keeps %rsp 16-byte aligned */
+/* Save-area layout: frames.h. */
 
 .macro SAVE_REGISTERS
 	subq	$MORESTACK_SAVE_AREA, %rsp
@@ -139,6 +125,7 @@ __morestack:
 	SAVE_REGISTERS
 	movq	%r10, %rsi      /* frame */
 	xorl	%edx, %edx      /* extra */
+	movl	$SAVE_AREA_RA_PROLOGUE, %ecx
 	MOVE_ON_SYSTEM_STACK __morestack_grow
 	addq	$1, (%rsp)      /* skip the `ret` after the call */
 	ret
@@ -164,6 +151,7 @@ __morestack_non_split:
 1:	SAVE_REGISTERS
 	movq	%r10, %rsi
 	movq	__morestack_nonsplit_reserve(%rip), %rdx
+	movl	$SAVE_AREA_RA_PROLOGUE, %ecx
 	MOVE_ON_SYSTEM_STACK __morestack_grow
 	addq	$1, (%rsp)
 	ret
@@ -187,6 +175,7 @@ __morestack_reserve:
 1:	SAVE_REGISTERS
 	movq	%rdi, %rsi
 	xorl	%edx, %edx
+	movl	$SAVE_AREA_RA_BODY, %ecx
 	MOVE_ON_SYSTEM_STACK __morestack_grow
 	ret
 	.cfi_endproc
@@ -244,6 +233,10 @@ __morestack_switch:
 	jmp	*%r11
 	.cfi_endproc
 	.size	__morestack_switch, .-__morestack_switch
+
+/* The bases of managed stacks: the frame walker (frame_walk.h) stops at a
+ * return address in this section. */
+	.section morestack_runtime_frames,"ax",@progbits
 
 /* First code a fiber runs: __morestack_switch "returns" here with the fiber
  * in %r12 and its main function in %r13. The fiber's main never returns.

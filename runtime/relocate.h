@@ -3,17 +3,21 @@
 // The live part [old_lo, old_hi) of a stack (from its stack pointer to its
 // top) was copied so that every byte now sits `delta` bytes further up. Any
 // word that held an address inside it must now hold that address + delta.
-// Without a map of the frames,
-// every word of the copied region is treated as a possible pointer
-// (conservative scan): a non-pointer whose bits happen to fall in the old
-// range is changed too. The realistic case is a partly written byte buffer
-// whose other bytes still hold an old pointer into the stack (stale data of
-// an earlier call): the bytes above the lowest one can change. See
-// docs/runtime.md, "What conservative relocation cannot tell apart". The range test is half-open: a word equal to old_hi
-// points just past the block (into whatever is mapped there) and is left
-// alone; the top of every managed stack holds runtime words, never the end
-// of a user object.
+//
+// Which words may hold one comes from the stack maps (frame_walk.h,
+// include/morestack/stack_map.h): in a frame the compiler described, the
+// words of PTRFREE objects and the unmarked words of POINTERS objects are
+// left alone; every other word of the live part (spill slots, saved
+// registers, UNKNOWN objects, runtime frames, the register save area, and
+// everything from the first undescribed frame up) is treated as a possible
+// pointer (conservative scan). A non-pointer in a scanned word whose bits
+// happen to fall in the old range is changed too: see docs/runtime.md, "What
+// conservative relocation cannot tell apart". The range test is half-open: a
+// word equal to old_hi points just past the block and is left alone; the top
+// of every managed stack holds runtime words, never the end of a user object.
 #pragma once
+
+#include "frame_walk.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -49,5 +53,52 @@ size_t relocate_words(uintptr_t *begin, uintptr_t *end, uintptr_t old_lo, uintpt
 // plainly or mangled with `key`.
 size_t count_stale_words(const uintptr_t *begin, const uintptr_t *end, uintptr_t old_lo,
                          uintptr_t old_hi, uintptr_t key);
+
+// What a frame-by-frame pass over a stack saw.
+struct ScanResult {
+  WalkResult walk;
+  size_t pointer_free_words;  // words the maps proved pointer-free
+};
+
+// Split the live part [sp, hi) of a stopped stack, whose first frame is
+// `start`, into the word ranges that may hold pointers: calls
+// may_hold(begin, end) for each, in increasing order, covering every word
+// except those the maps prove pointer-free.
+template <class MayHold>
+ScanResult for_each_pointer_range(FrameCursor start, uintptr_t sp, uintptr_t hi, MayHold &&may_hold) {
+  ScanResult result = {};
+  uintptr_t done = sp;  // everything below is handled
+  auto scan_to = [&](uintptr_t end) {
+    if (done < end) may_hold(done, end);
+    if (done < end) done = end;
+  };
+  result.walk = walk_frames(start, hi, [&](const WalkedFrame &f) {
+    scan_to(f.sp);
+    const MapRecord *r = f.record;
+    if (r && (r->flags & MORESTACK_MAP_FRAME_KNOWN)) {
+      const MapObject *o = record_objects(r);
+      for (const MapObject *end = o + r->num_objects; o < end; ++o) {
+        if (o->kind == MORESTACK_MAP_UNKNOWN) continue;
+        uintptr_t lo = f.cfa + (intptr_t)o->cfa_offset;
+        uintptr_t first = (lo + 7) & ~uintptr_t(7), last = (lo + o->size) & ~uintptr_t(7);
+        if (first < done) first = done;
+        if (last > f.cfa) last = f.cfa;
+        if (first >= last) continue;
+        bool bitmap = o->kind == MORESTACK_MAP_POINTERS && (lo & 7) == 0;
+        if (o->kind != MORESTACK_MAP_PTRFREE && !bitmap) continue;  // scanned with the rest
+        scan_to(first);
+        for (uintptr_t w = first; w < last; w += 8) {
+          size_t i = (w - lo) / 8;
+          if (bitmap && (object_bitmap(r, o)[i / 8] >> (i % 8) & 1)) may_hold(w, w + 8);
+          else ++result.pointer_free_words;
+        }
+        done = last;
+      }
+    }
+    scan_to(f.cfa);
+  });
+  scan_to(hi);
+  return result;
+}
 
 } // namespace morestack

@@ -104,3 +104,20 @@ extern "C" sighandler_t signal(int sig, sighandler_t handler) {
   if (sigaction(sig, &act, &old) != 0) return SIG_ERR;
   return old.sa_handler;
 }
+
+namespace morestack {
+
+int install_runtime_handler(int sig, void (*handler)(int, siginfo_t *, void *),
+                            struct sigaction *old) {
+  struct sigaction sa = {};
+  sa.sa_sigaction = handler;
+  sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+  sigemptyset(&sa.sa_mask);
+  return real_sigaction()(sig, &sa, old);
+}
+
+void restore_runtime_handler(int sig, const struct sigaction *old) {
+  real_sigaction()(sig, old, nullptr);
+}
+
+} // namespace morestack

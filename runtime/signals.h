@@ -11,6 +11,8 @@
 // The old action reported back to the caller is the user's own handler.
 #pragma once
 
+#include <signal.h>
+
 namespace morestack {
 
 // Give the calling thread an alternate signal stack if it has none.
@@ -18,5 +20,14 @@ void ensure_signal_stack();
 
 // Free the alternate stack ensure_signal_stack() installed (thread exit).
 void release_signal_stack();
+
+// Install a handler of the runtime's own with libc's sigaction (on the
+// alternate stack, SA_SIGINFO), bypassing the interposition. Returns the
+// previous action in *old.
+int install_runtime_handler(int sig, void (*handler)(int, siginfo_t *, void *),
+                            struct sigaction *old);
+
+// Put back an action install_runtime_handler() returned.
+void restore_runtime_handler(int sig, const struct sigaction *old);
 
 } // namespace morestack

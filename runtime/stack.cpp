@@ -9,15 +9,34 @@
 
 #include "config.h"
 #include "fatal.h"
+#include "quarantine.h"
 #include "relocate.h"
 #include "stack_pool.h"
 
 #include <string.h>
+#include <time.h>
 
 namespace morestack {
 namespace {
 
-uint64_t total_growths, total_shrinks, total_bytes_copied;
+uint64_t total_growths, total_shrinks, total_bytes_copied, total_move_ns;
+uint64_t total_frames_described, total_walks_undescribed, total_walks_broken;
+uint64_t total_pointer_free_words, total_shrinks_refused;
+
+uint64_t now_ns() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+void count(uint64_t &counter, uint64_t n) { __atomic_add_fetch(&counter, n, __ATOMIC_RELAXED); }
+
+void count_walk(const ScanResult &r) {
+  count(total_frames_described, r.walk.frames);
+  count(total_pointer_free_words, r.pointer_free_words);
+  if (r.walk.end == WalkEnd::Undescribed) count(total_walks_undescribed, 1);
+  if (r.walk.end == WalkEnd::Broken) count(total_walks_broken, 1);
+}
 
 [[noreturn]] void fatal_limit(const Stack &s, size_t wanted) {
   char name[48];
@@ -26,13 +45,45 @@ uint64_t total_growths, total_shrinks, total_bytes_copied;
         describe(s, name, sizeof name), wanted, config.max_stack);
 }
 
-void verify_move(const Stack &s, uintptr_t new_sp, uintptr_t old_lo, uintptr_t old_hi) {
+const char *walk_end_name(WalkEnd e) {
+  switch (e) {
+  case WalkEnd::Base: return "the stack's base";
+  case WalkEnd::Undescribed: return "a frame without a stack map";
+  case WalkEnd::Broken: return "a frame contradicting its stack map";
+  }
+  return "?";
+}
+
+// MORESTACK_VERIFY: walk the moved stack again and check what the move must
+// have achieved: the same frames, no word that may hold a pointer still
+// pointing into the old block, the stack pointer inside the new block with
+// room above the guard.
+void verify_move(const Stack &s, const FrameCursor &new_start, uintptr_t new_sp,
+                 const ScanResult &before, uintptr_t old_lo, uintptr_t old_hi) {
   char name[48];
-  size_t stale = count_stale_words((const uintptr_t *)new_sp, (const uintptr_t *)s.hi, old_lo, old_hi,
-                                   pointer_guard());
+  const uintptr_t key = pointer_guard();
+  uintptr_t first_stale = 0;
+  size_t stale = 0;
+  ScanResult after = for_each_pointer_range(new_start, new_sp, s.hi, [&](uintptr_t a, uintptr_t b) {
+    for (uintptr_t w = a; w < b; w += 8)
+      if (count_stale_words((const uintptr_t *)w, (const uintptr_t *)w + 1, old_lo, old_hi, key)) {
+        if (!stale++) first_stale = w;
+      }
+  });
   if (stale)
     fatal("verify: after moving the stack of %s, %zu words still point into the old block "
-          "[%#lx, %#lx)", describe(s, name, sizeof name), stale, old_lo, old_hi);
+          "[%#lx, %#lx); the first at %#lx (offset %#lx from the top) holds %#lx",
+          describe(s, name, sizeof name), stale, old_lo, old_hi, first_stale, s.hi - first_stale,
+          *(const uintptr_t *)first_stale);
+  if (after.walk.frames != before.walk.frames || after.walk.end != before.walk.end ||
+      s.hi - after.walk.end_sp != old_hi - before.walk.end_sp)
+    fatal("verify: the frames of %s differ after the move: %zu described frames up to %s "
+          "before, %zu up to %s after", describe(s, name, sizeof name), before.walk.frames,
+          walk_end_name(before.walk.end), after.walk.frames, walk_end_name(after.walk.end));
+  if (before.walk.end == WalkEnd::Broken)
+    fatal("verify: walking the stack of %s stopped at %s, %#lx bytes below its top",
+          describe(s, name, sizeof name), walk_end_name(before.walk.end),
+          old_hi - before.walk.end_sp);
   if (new_sp < s.lo || new_sp >= s.hi || (new_sp & 7) != 0)
     fatal("verify: stack pointer %#lx of %s is outside its new block [%#lx, %#lx)", new_sp,
           describe(s, name, sizeof name), s.lo, s.hi);
@@ -64,34 +115,48 @@ void stack_release(Stack &s) {
   s.lo = s.hi = s.saved_sp = 0;
 }
 
-uintptr_t stack_move(Stack &s, size_t new_size, uintptr_t sp) {
+uintptr_t stack_move(Stack &s, size_t new_size, uintptr_t sp, const FrameCursor &start) {
+  const uint64_t t0 = now_ns();
   const uintptr_t old_lo = s.lo, old_hi = s.hi;
   const size_t used = old_hi - sp;
   const uintptr_t new_lo = (uintptr_t)pool_alloc(new_size);
   const uintptr_t new_hi = new_lo + new_size;
   const intptr_t delta = (intptr_t)(new_hi - old_hi);
   const uintptr_t new_sp = sp + delta;
+  const uintptr_t key = pointer_guard();
 
   memcpy((void *)new_sp, (const void *)sp, used);
   // Live pointers point into the live part [sp, old_hi): what lies below sp
   // belongs to frames that have returned. Narrowing the range to it keeps
-  // stale bytes of dead frames from being taken for pointers.
-  relocate_words((uintptr_t *)new_sp, (uintptr_t *)new_hi, sp, old_hi, delta, pointer_guard());
-  pool_free((void *)old_lo, old_hi - old_lo);
+  // stale bytes of dead frames from being taken for pointers. The frames
+  // are walked on the old copy, which stays intact until it is freed.
+  ScanResult scan = for_each_pointer_range(start, sp, old_hi, [&](uintptr_t a, uintptr_t b) {
+    relocate_words((uintptr_t *)(a + delta), (uintptr_t *)(b + delta), sp, old_hi, delta, key);
+  });
 
   s.lo = new_lo;
   s.hi = new_hi;
+  if (config.verify) {
+    FrameCursor moved = {start.pc, start.sp + delta,
+                         start.rbp - sp < used ? start.rbp + delta : start.rbp};
+    verify_move(s, moved, new_sp, scan, sp, old_hi);
+  }
+  retire_block(s, old_lo, old_hi, delta);
   s.stats.bytes_copied += used;
   if (new_size > s.stats.peak_size) s.stats.peak_size = new_size;
-  __atomic_add_fetch(&total_bytes_copied, used, __ATOMIC_RELAXED);
-  if (config.verify) verify_move(s, new_sp, old_lo, old_hi);
+  count(total_bytes_copied, used);
+  count_walk(scan);
+  count(total_move_ns, now_ns() - t0);
   return new_sp;
 }
 
 GrowthTotals growth_totals() {
-  return {__atomic_load_n(&total_growths, __ATOMIC_RELAXED),
-          __atomic_load_n(&total_shrinks, __ATOMIC_RELAXED),
-          __atomic_load_n(&total_bytes_copied, __ATOMIC_RELAXED)};
+  auto get = [](const uint64_t &c) { return __atomic_load_n(&c, __ATOMIC_RELAXED); };
+  return {get(total_growths),          get(total_shrinks),
+          get(total_bytes_copied),     get(total_move_ns),
+          get(total_frames_described), get(total_walks_undescribed),
+          get(total_walks_broken),     get(total_pointer_free_words),
+          get(total_shrinks_refused)};
 }
 
 size_t shrink_target(const Stack &s, size_t used, bool one_step) {
@@ -106,11 +171,21 @@ size_t shrink_target(const Stack &s, size_t used, bool one_step) {
 
 namespace {
 
-uintptr_t shrink_to(Stack &s, size_t new_size, uintptr_t sp) {
-  uintptr_t new_sp = stack_move(s, new_size, sp);
+// Shrinking is optional, so it happens only when every frame can be
+// walked: a frame of code built without the plugin (a C library callback on
+// the way to a yield, say) holds words the runtime can only guess about.
+bool walkable(const FrameCursor &start, uintptr_t hi) {
+  WalkResult w = walk_frames(start, hi, [](const WalkedFrame &) {});
+  if (w.end == WalkEnd::Base) return true;
+  count(total_shrinks_refused, 1);
+  return false;
+}
+
+uintptr_t shrink_to(Stack &s, size_t new_size, uintptr_t sp, const FrameCursor &start) {
+  uintptr_t new_sp = stack_move(s, new_size, sp, start);
   ++s.stats.shrinks;
   s.shrank_since_growth = true;
-  __atomic_add_fetch(&total_shrinks, 1, __ATOMIC_RELAXED);
+  count(total_shrinks, 1);
   return new_sp;
 }
 
@@ -121,7 +196,9 @@ struct ShrinkRequest {
 
 void *shrink_suspended(void *p) {
   ShrinkRequest *r = (ShrinkRequest *)p;
-  r->stack->saved_sp = shrink_to(*r->stack, r->new_size, r->stack->saved_sp);
+  Stack &s = *r->stack;
+  FrameCursor start = cursor_at_switch_frame(s.saved_sp);
+  if (walkable(start, s.hi)) s.saved_sp = shrink_to(s, r->new_size, s.saved_sp, start);
   return nullptr;
 }
 
@@ -146,7 +223,7 @@ bool stack_shrink_at_safe_point(Stack &s) {
 
 using namespace morestack;
 
-extern "C" uintptr_t __morestack_grow(uintptr_t sp, size_t frame, size_t extra) {
+extern "C" uintptr_t __morestack_grow(uintptr_t sp, size_t frame, size_t extra, size_t ra_offset) {
   ThreadState &t = thread_state();
   Stack *s = t.current;
   write_guard(0);
@@ -166,13 +243,13 @@ extern "C" uintptr_t __morestack_grow(uintptr_t sp, size_t frame, size_t extra) 
   while (new_size < need) new_size *= 2;
   if (new_size > config.max_stack) new_size = config.max_stack;
 
-  uintptr_t new_sp = stack_move(*s, new_size, sp);
+  uintptr_t new_sp = stack_move(*s, new_size, sp, cursor_at_save_area(sp, ra_offset));
   ++s->stats.growths;
   if (s->shrank_since_growth) {  // it shrank and needed the room again: shrink later next time
     s->shrank_since_growth = false;
     if (s->shrink_backoff < kShrinkMaxBackoff) s->shrink_backoff *= 2;
   }
-  __atomic_add_fetch(&total_growths, 1, __ATOMIC_RELAXED);
+  count(total_growths, 1);
   write_guard(s->guard());
   return new_sp;
 }
@@ -183,7 +260,8 @@ extern "C" uintptr_t __morestack_shrink_current(uintptr_t sp) {
   uintptr_t new_sp = sp;
   if (s && s->contains(sp)) {
     size_t new_size = shrink_target(*s, s->hi - sp, /*one_step=*/false);
-    if (new_size != s->size()) new_sp = shrink_to(*s, new_size, sp);
+    FrameCursor start = cursor_at_save_area(sp, SAVE_AREA_RA_BODY);
+    if (new_size != s->size() && walkable(start, s->hi)) new_sp = shrink_to(*s, new_size, sp, start);
   }
   write_guard(s ? s->guard() : 0);
   return new_sp;

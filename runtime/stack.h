@@ -19,6 +19,7 @@
 //    grow again after a shrink, up to kShrinkMaxBackoff.
 #pragma once
 
+#include "frame_walk.h"
 #include "thread_state.h"
 
 namespace morestack {
@@ -31,7 +32,9 @@ void stack_release(Stack &s);
 
 // Move the live part [sp, s.hi) into a new block of new_size bytes.
 // Returns the new stack pointer (sp moved by the same delta as the block top).
-uintptr_t stack_move(Stack &s, size_t new_size, uintptr_t sp);
+// `start` is the stack's first frame (frame_walk.h), for the frame-by-frame
+// relocation.
+uintptr_t stack_move(Stack &s, size_t new_size, uintptr_t sp, const FrameCursor &start);
 
 constexpr uint32_t kShrinkQuietSafePoints = 4;
 constexpr uint32_t kShrinkMaxBackoff = 1u << 16;
@@ -51,13 +54,19 @@ struct GrowthTotals {
   uint64_t growths;
   uint64_t shrinks;
   uint64_t bytes_copied;
+  uint64_t move_ns;              // time spent copying and relocating
+  uint64_t frames_described;     // frames relocated with their stack map
+  uint64_t walks_undescribed;    // moves whose walk met a frame without a map
+  uint64_t walks_broken;         // moves whose walk met a frame contradicting its map
+  uint64_t pointer_free_words;   // words left alone as provably pointer-free
+  uint64_t shrinks_refused;      // shrinks not done: a frame could not be walked
 };
 GrowthTotals growth_totals();
 
 } // namespace morestack
 
 // Called by morestack.S on the system stack (see there).
-extern "C" uintptr_t __morestack_grow(uintptr_t sp, size_t frame, size_t extra);
+extern "C" uintptr_t __morestack_grow(uintptr_t sp, size_t frame, size_t extra, size_t ra_offset);
 extern "C" [[noreturn]] void __morestack_no_system_stack(uintptr_t sp);
 // morestack_shrink_stack's work, called by morestack.S on the system stack.
 extern "C" uintptr_t __morestack_shrink_current(uintptr_t sp);

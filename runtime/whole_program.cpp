@@ -27,6 +27,7 @@
 // and pool cache are released when the start routine returns.
 #include "config.h"
 #include "fatal.h"
+#include "frames.h"
 #include "linker_check.h"
 #include "signals.h"
 #include "stack.h"
@@ -74,7 +75,7 @@ struct MainArgs {
   int result;
 };
 
-void *call_main(void *p) {
+MORESTACK_RUNTIME_FRAME void *call_main(void *p) {
   MainArgs *a = (MainArgs *)p;
   a->result = user_main(a->argc, a->argv, a->envp);
   return nullptr;

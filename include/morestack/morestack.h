@@ -84,6 +84,31 @@ size_t morestack_nonsplit_reserve(void);
  * halving), now. No effect on an unmanaged stack. */
 void morestack_shrink_stack(void);
 
+/* ---- Backtraces ------------------------------------------------------------
+ * Walked with the stack maps the plugin emits (docs/stack-maps.md): every
+ * function built with the plugin keeps a frame pointer and has a record
+ * with its name and frame layout. */
+typedef struct morestack_frame {
+  const void *pc;       /* return address into the function */
+  const char *function; /* symbol name (mangled for C++), NULL if unknown */
+  size_t frame_size;    /* bytes of stack the frame occupies */
+  int described;        /* 1: built with the plugin; 0: the rest of the stack
+                           from the first frame of code built without it */
+} morestack_frame;
+/* Fill out[0..max) with the frames of a suspended fiber, innermost first
+ * (the runtime's own frames are left out). Returns the number of frames,
+ * which may exceed max. A walk that meets a frame of code built without the
+ * plugin ends with one frame (described = 0) standing for the rest of the
+ * stack. A running or finished fiber has no frames to report (returns 0). */
+size_t morestack_fiber_backtrace(const morestack_fiber *f, morestack_frame *out, size_t max);
+/* The same for the calling code's own stack, starting with its caller's
+ * caller... i.e. with the function that calls morestack_backtrace. */
+size_t morestack_backtrace(morestack_frame *out, size_t max);
+/* Print such a backtrace to stderr, one line per frame ("#0 0x... name,
+ * 96 bytes"), C++ names demangled when the program has libstdc++. NULL
+ * prints the calling code's own stack. Usable on a 2 KiB fiber stack. */
+void morestack_print_backtrace(const morestack_fiber *f);
+
 /* ---- Statistics ---------------------------------------------------------- */
 
 typedef struct morestack_stack_stats {

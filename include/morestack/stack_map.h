@@ -57,8 +57,11 @@
  * all of it and is a multiple of 4. */
 struct morestack_map_record {
   uint32_t size;
-  int32_t code;        /* function start, relative to &code */
-  uint32_t code_size;  /* 0: unknown (assembled by an external assembler) */
+  int32_t code_end;    /* end of the function's code, relative to &code_end
+                          (the end label is local even when the function's
+                          symbol is preemptible in a shared library) */
+  uint32_t code_size;  /* the function starts at code_end - code_size; 0:
+                          unknown (assembled by an external assembler) */
   uint32_t frame_size; /* CFA - %rsp at call sites (return address included) */
   uint16_t flags;
   uint16_t num_objects;

@@ -77,7 +77,7 @@ NOSPLIT int calls_checked(int i) { LOCALS(400); return big_checked(b[1]) + b[2];
 // FITS0-NEXT: fit_mid: skipped (nosplit), frame 184 bytes, nosplit chain 512 of 768 bytes
 // FITS0-NEXT: big_checked: instrumented, frame 4024 bytes
 // FITS0-NEXT: calls_checked: skipped (nosplit), frame 424 bytes, nosplit chain 704 of 768 bytes
-// FITS2-NEXT: fit_top: skipped (nosplit), frame 120 bytes, nosplit chain 624 of 768 bytes
+// FITS2-NEXT: fit_top: skipped (nosplit), frame 136 bytes, nosplit chain 640 of 768 bytes
 // FITS2-NEXT: fit_mid: skipped (nosplit), frame 168 bytes, nosplit chain 496 of 768 bytes
 // FITS2-NEXT: big_checked: instrumented, frame 4008 bytes
 // FITS2-NEXT: calls_checked: skipped (nosplit), frame 408 bytes, nosplit chain 688 of 768 bytes

@@ -25,7 +25,7 @@ TEST(StackMove, CopiesTheLivePartToTheTopAndRelocates) {
   w[-1] = s.hi;                    // one past the top: not into the block
   const uintptr_t old_hi = s.hi;
 
-  uintptr_t new_sp = stack_move(s, 8192, sp);
+  uintptr_t new_sp = stack_move(s, 8192, sp, FrameCursor{0, sp, 0});  // no frames: scanned whole
   ASSERT_EQ(s.size(), 8192u);
   EXPECT_EQ(s.hi - new_sp, old_hi - sp) << "offset from the top is kept";
   uintptr_t *n = (uintptr_t *)s.hi;
@@ -46,7 +46,7 @@ TEST(StackMove, ShrinkingMovesDownToASmallerBlock) {
   stack_init(s, 65536, StackKind::Fiber, 1);
   uintptr_t *w = (uintptr_t *)s.hi;
   w[-1] = (uintptr_t)&w[-4];
-  uintptr_t new_sp = stack_move(s, 4096, s.hi - 64);
+  uintptr_t new_sp = stack_move(s, 4096, s.hi - 64, FrameCursor{0, s.hi - 64, 0});
   EXPECT_EQ(s.size(), 4096u);
   EXPECT_EQ(s.hi - new_sp, 64u);
   EXPECT_EQ(((uintptr_t *)s.hi)[-1], (uintptr_t) & ((uintptr_t *)s.hi)[-4]);

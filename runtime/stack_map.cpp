@@ -1,0 +1,143 @@
+// runtime/stack_map.cpp: the registry of the compiler's stack maps (see
+// stack_map.h).
+#include "stack_map.h"
+
+#include "fatal.h"
+#include "thread_state.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+
+extern "C" char __start_morestack_runtime_frames[] __attribute__((visibility("hidden")));
+extern "C" char __stop_morestack_runtime_frames[] __attribute__((visibility("hidden")));
+
+namespace morestack {
+namespace {
+
+// Modules: a program and the shared libraries it loads.
+constexpr size_t kMaxModules = 512;
+
+struct Module {
+  const char *start, *stop;
+};
+
+struct Entry {
+  uintptr_t start, end;
+  const MapRecord *record;
+};
+
+struct Index {
+  size_t count;
+  Entry entries[];
+};
+
+pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+Module modules[kMaxModules];
+size_t module_count;
+Index *published;  // read with acquire loads, written under `lock`
+
+template <class Fn> void for_each_record(const Module &m, Fn fn) {
+  const char *p = m.start;
+  while (p + sizeof(MapRecord) <= m.stop) {
+    const MapRecord *r = (const MapRecord *)p;
+    if (r->size == 0) {  // alignment padding between sections
+      p += 4;
+      continue;
+    }
+    if (r->size < sizeof(MapRecord) || (r->size & 3) || p + r->size > m.stop)
+      fatal("corrupt stack map record at %p (size %u) in the maps at [%p, %p): was this "
+            "module built by a different version of the morestack plugin?",
+            (const void *)p, r->size, (const void *)m.start, (const void *)m.stop);
+    fn(r);
+    p += r->size;
+  }
+}
+
+int compare_entries(const void *a, const void *b) {
+  uintptr_t x = ((const Entry *)a)->start, y = ((const Entry *)b)->start;
+  return x < y ? -1 : x > y;
+}
+
+void *rebuild(void *) {
+  size_t n = 0;
+  for (size_t i = 0; i < module_count; ++i)
+    for_each_record(modules[i], [&](const MapRecord *r) { n += r->code_size != 0; });
+  size_t bytes = sizeof(Index) + n * sizeof(Entry);
+  void *mem = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (mem == MAP_FAILED) fatal("out of memory indexing %zu stack map records", n);
+  Index *index = (Index *)mem;
+  size_t k = 0;
+  for (size_t i = 0; i < module_count; ++i)
+    for_each_record(modules[i], [&](const MapRecord *r) {
+      if (r->code_size == 0) return;
+      uintptr_t end = record_code_end(r);
+      index->entries[k++] = {end - r->code_size, end, r};
+    });
+  index->count = k;
+  qsort(index->entries, k, sizeof(Entry), compare_entries);
+  __atomic_store_n(&published, index, __ATOMIC_RELEASE);
+  return nullptr;
+}
+
+} // namespace
+
+const MapRecord *map_lookup(uintptr_t pc) {
+  const Index *index = __atomic_load_n(&published, __ATOMIC_ACQUIRE);
+  if (!index) return nullptr;
+  size_t lo = 0, hi = index->count;  // find the last entry with start <= pc
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (index->entries[mid].start <= pc) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo == 0) return nullptr;
+  const Entry &e = index->entries[lo - 1];
+  return pc < e.end ? e.record : nullptr;
+}
+
+bool in_runtime_frames(uintptr_t pc) {
+  return pc >= (uintptr_t)__start_morestack_runtime_frames &&
+         pc < (uintptr_t)__stop_morestack_runtime_frames;
+}
+
+size_t map_record_count() {
+  const Index *index = __atomic_load_n(&published, __ATOMIC_ACQUIRE);
+  return index ? index->count : 0;
+}
+
+size_t map_module_count() { return __atomic_load_n(&module_count, __ATOMIC_RELAXED); }
+
+} // namespace morestack
+
+using namespace morestack;
+
+// Constructors run wherever the loader runs them: for dlopen() from a fiber,
+// on a small stack. Sorting needs more, so it happens on the system stack.
+extern "C" void __morestack_register_maps(const char *start, const char *stop) {
+  if (!start || start >= stop) return;
+  pthread_mutex_lock(&lock);
+  for (size_t i = 0; i < module_count; ++i)
+    if (modules[i].start == start) {  // every object file's constructor calls; once is enough
+      pthread_mutex_unlock(&lock);
+      return;
+    }
+  if (module_count == kMaxModules)
+    fatal("more than %zu modules with stack maps are loaded", kMaxModules);
+  modules[module_count] = {start, stop};
+  __atomic_store_n(&module_count, module_count + 1, __ATOMIC_RELAXED);
+  on_system_stack(rebuild, nullptr);
+  pthread_mutex_unlock(&lock);
+}
+
+extern "C" void __morestack_unregister_maps(const char *start, const char *stop) {
+  pthread_mutex_lock(&lock);
+  for (size_t i = 0; i < module_count; ++i)
+    if (modules[i].start == start && modules[i].stop == stop) {
+      modules[i] = modules[module_count - 1];
+      __atomic_store_n(&module_count, module_count - 1, __ATOMIC_RELAXED);
+      on_system_stack(rebuild, nullptr);
+      break;
+    }
+  pthread_mutex_unlock(&lock);
+}
