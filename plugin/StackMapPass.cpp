@@ -153,15 +153,26 @@ void emitRegistration(Module &M, StringRef Name, StringRef Callee, bool Ctor) {
   GlobalVariable *Start = Bound("__start_" MORESTACK_MAP_SECTION);
   GlobalVariable *Stop = Bound("__stop_" MORESTACK_MAP_SECTION);
 
-  FunctionCallee Runtime = M.getOrInsertFunction(
-      Callee, FunctionType::get(Type::getVoidTy(Ctx), {Ptr, Ptr}, false));
+  // A weak reference: objects built with the plugin still link (and run,
+  // unmapped) without the morestack runtime, e.g. against libgcc's.
+  Function *Runtime = cast<Function>(
+      M.getOrInsertFunction(Callee, FunctionType::get(Type::getVoidTy(Ctx), {Ptr, Ptr}, false))
+          .getCallee());
+  Runtime->setLinkage(GlobalValue::ExternalWeakLinkage);
   Function *F = Function::Create(FunctionType::get(Type::getVoidTy(Ctx), false),
                                  GlobalValue::LinkOnceODRLinkage, Name, M);
   F->setVisibility(GlobalValue::HiddenVisibility);
   F->setComdat(M.getOrInsertComdat(Name));
   F->addFnAttr(Attribute::NoUnwind);
-  IRBuilder<> B(BasicBlock::Create(Ctx, "", F));
+  BasicBlock *Entry = BasicBlock::Create(Ctx, "", F);
+  BasicBlock *Call = BasicBlock::Create(Ctx, "", F);
+  BasicBlock *Done = BasicBlock::Create(Ctx, "", F);
+  IRBuilder<> B(Entry);
+  B.CreateCondBr(B.CreateIsNotNull(Runtime), Call, Done);
+  B.SetInsertPoint(Call);
   B.CreateCall(Runtime, {Start, Stop});
+  B.CreateBr(Done);
+  B.SetInsertPoint(Done);
   B.CreateRetVoid();
   // Priority 101, the first user priority: other constructors may already
   // grow stacks, and frames of modules not yet registered are merely
