@@ -143,7 +143,7 @@ NOSPLIT int shared_b(int i) { LOCALS(16); return shared_mid(b[1]) + b[2]; }
 // OVER: 6 errors generated.
 
 // WARN: warning: morestack: nosplit stack over 768 byte limit in 'over_top': 800 bytes, over by 32 bytes
-// WARN-NEXT: over_top: 8 return address + 200 frame
+// WARN-NEXT: over_top: 8 return address + 216 frame
 // WARN-NEXT: over_mid: 8 return address + 248 frame
 // WARN-NEXT: over_leaf: 8 return address + 184 frame + 128 red zone
 // WARN: 6 warnings generated.
