@@ -33,6 +33,7 @@ subst.append(("%include", os.path.join(config.morestack_src_root, "include")))
 subst.append(("%src_root", config.morestack_src_root))
 subst.append(("%obj_root", config.morestack_obj_root))
 subst.append(("%cmake", config.cmake))
+subst.append(("%dump_maps", config.python + " " + os.path.join(config.morestack_src_root, "tools", "morestack-dump-maps.py")))
 subst.append(("%python", config.python))
 
 config.available_features.add("x86_64-linux")

@@ -3,6 +3,7 @@
 
 #include "fiber.h"
 #include "stack.h"
+#include "stack_map.h"
 #include "stack_pool.h"
 
 #include <stdio.h>
@@ -51,6 +52,14 @@ void morestack_get_process_stats(morestack_process_stats *out) {
   out->fibers_live = fiber_count_live();
   out->pool_bytes_mapped = p.bytes_mapped;
   out->pool_bytes_in_use = p.bytes_in_use;
+  out->move_ns = g.move_ns;
+  out->frames_described = g.frames_described;
+  out->walks_undescribed = g.walks_undescribed;
+  out->walks_broken = g.walks_broken;
+  out->pointer_free_words = g.pointer_free_words;
+  out->shrinks_refused = g.shrinks_refused;
+  out->map_records = map_record_count();
+  out->map_modules = map_module_count();
 }
 
 void morestack_print_summary(void) {
@@ -63,6 +72,13 @@ void morestack_print_summary(void) {
           (unsigned long long)s.bytes_copied,
           (unsigned long long)s.fibers_created, (unsigned long long)s.fibers_live,
           s.pool_bytes_in_use, s.pool_bytes_mapped);
+  fprintf(stderr,
+          "morestack: stack maps: %zu functions in %zu modules; moves relocated %llu described "
+          "frames, left %llu pointer-free words untouched, met %llu undescribed and %llu broken "
+          "walks; %llu shrinks refused\n",
+          s.map_records, s.map_modules, (unsigned long long)s.frames_described,
+          (unsigned long long)s.pointer_free_words, (unsigned long long)s.walks_undescribed,
+          (unsigned long long)s.walks_broken, (unsigned long long)s.shrinks_refused);
 }
 
 } // extern "C"

@@ -134,6 +134,16 @@ typedef struct morestack_process_stats {
   uint64_t fibers_live;
   size_t pool_bytes_mapped;   /* bytes of stack blocks currently mapped */
   size_t pool_bytes_in_use;   /* bytes of stack blocks handed out */
+  /* Moves (growths and shrinks) and the stack maps (docs/stack-maps.md): */
+  uint64_t move_ns;           /* time spent copying and relocating */
+  uint64_t frames_described;  /* frames relocated with their stack map */
+  uint64_t walks_undescribed; /* moves that met a frame of code built without
+                                 the plugin (scanned from there up) */
+  uint64_t walks_broken;      /* moves that met a frame contradicting its map */
+  uint64_t pointer_free_words;/* words left untouched as provably pointer-free */
+  uint64_t shrinks_refused;   /* shrinks skipped: a frame could not be walked */
+  size_t map_records;         /* functions with a stack map, all modules */
+  size_t map_modules;         /* modules (program, libraries) with maps */
 } morestack_process_stats;
 
 void morestack_get_process_stats(morestack_process_stats *out);
