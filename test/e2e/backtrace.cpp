@@ -37,7 +37,8 @@ __attribute__((noinline)) int level2(int n) { volatile int v[40]; v[n & 31] = le
 __attribute__((noinline)) int level1(int n) { volatile int v[8]; v[n & 7] = level2(n + 1); return v[n & 7]; }
 } // namespace walker
 
-static void fiber_body(void *) { walker::level1(0); }
+static volatile int sink;
+static void fiber_body(void *) { sink = walker::level1(0); }  // not a tail call
 
 __attribute__((noinline)) static int compare(const void *a, const void *b) {
   static int once;
