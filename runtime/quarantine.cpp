@@ -49,7 +49,7 @@ void on_segv(int sig, siginfo_t *info, void *) {
     s.kind = h.kind;
     s.id = h.id;
     char name[48];
-    fatal("verify: stale stack pointer: the program accessed %#lx, %#lx bytes below the top of "
+    fatal("verify: stale stack pointer: the program accessed %#lx, %lu bytes below the top of "
           "an old block of %s; the stack has moved since (that byte is now at %#lx). A pointer "
           "to a stack variable was kept where a move cannot update it: in the heap, a global, "
           "another stack, or an object whose type says it holds no pointers (a double or an "
