@@ -12,7 +12,7 @@
 // RUN: %morestack_clang -morestack-show -x c -o %t.dd -- %s 2> %t.dd.show
 // RUN: FileCheck %s --check-prefix=DASHDASH < %t.dd.show
 // RUN: %t.dd
-// DASHDASH: -fplugin={{.*}} -fuse-ld=lld -x none -Wl,--whole-archive {{.*}} -lpthread -x c -- {{.*}}inputs.c{{$}}
+// DASHDASH: -fplugin={{.*}} -fuse-ld=lld -x none -Wl,--whole-archive {{.*}} -lpthread {{.*}}-x c -- {{.*}}inputs.c{{$}}
 //
 // A response file that says -c: no link flags (-Werror would reject them as unused).
 // RUN: echo "-c %s -o %t.rsp.o" > %t.rsp

@@ -1,30 +1,32 @@
 // -shared and -r links use lld but leave the runtime (and with it
 // __libc_start_main) and the -morestack-no-whole-program symbol to the final
-// executable (which must have the runtime exactly once). Shared
-// libraries are not supported yet (libgcc.a's __morestack gets linked into
-// them): the wrapper says so.
+// executable (which must have the runtime exactly once). A shared library
+// gets the shim (runtime/shlib_shim.S: weak __morestack* that keep libgcc's
+// out and bind to the executable's runtime) and -z now.
 //
 // RUN: %morestack_clang -### -shared -fPIC %s -o %t.so 2>&1 \
-// RUN:   | FileCheck %s --implicit-check-not=libmorestack_rt --implicit-check-not=whole-archive --implicit-check-not=__morestack_no_whole_program
+// RUN:   | FileCheck %s --check-prefixes=CHECK,SHIM --implicit-check-not=libmorestack_rt --implicit-check-not=__morestack_no_whole_program
 // RUN: %morestack_clang -### -r %s -o %t.r.o 2>&1 \
 // RUN:   | FileCheck %s --implicit-check-not=libmorestack_rt --implicit-check-not=whole-archive --implicit-check-not=__morestack_no_whole_program --implicit-check-not=warning
 // RUN: %morestack_clang -### -morestack-no-whole-program -shared -fPIC %s -o %t.so 2>&1 \
-// RUN:   | FileCheck %s --implicit-check-not=libmorestack_rt --implicit-check-not=whole-archive --implicit-check-not=__morestack_no_whole_program
+// RUN:   | FileCheck %s --check-prefixes=CHECK,SHIM --implicit-check-not=libmorestack_rt --implicit-check-not=__morestack_no_whole_program
 // RUN: %morestack_clang -### -morestack-no-whole-program -r %s -o %t.r.o 2>&1 \
 // RUN:   | FileCheck %s --implicit-check-not=libmorestack_rt --implicit-check-not=whole-archive --implicit-check-not=__morestack_no_whole_program --implicit-check-not=warning
 // CHECK: "-cc1"{{.*}} "-load" "{{[^"]*}}MorestackPlugin{{[^"]*}}"
 // CHECK: "{{[^"]*}}ld.lld"
+// SHIM-SAME: "--whole-archive" "{{[^"]*}}libmorestack_shlib.a" "--no-whole-archive" "-z" "now"
 //
 // And it really links: a shared library built by the wrapper, with lld's
 // rewrite of its libc-calling function.
 // RUN: %morestack_clang -O1 -shared -fPIC %s -o %t.so 2> %t.warn
-// RUN: FileCheck %s --check-prefix=WARN < %t.warn
-// WARN: morestack-clang: warning: shared libraries are not supported yet
+// RUN: count 0 < %t.warn
 // RUN: llvm-objdump -d --no-show-raw-insn %t.so | FileCheck %s --check-prefix=DIS
 // DIS-LABEL: <lib_calls_libc>:
 // DIS-NEXT: stc
-// Nor does the library define __libc_start_main (or any runtime symbol).
-// RUN: llvm-nm %t.so | FileCheck %s --check-prefix=SYMS --implicit-check-not=__libc_start_main --implicit-check-not=morestack_current_stack_stats
+// Nor does the library define __libc_start_main (or any runtime symbol but
+// the shim's weak ones), nor libgcc's split-stack runtime.
+// RUN: llvm-nm %t.so | FileCheck %s --check-prefix=SYMS --implicit-check-not=__libc_start_main --implicit-check-not=morestack_current_stack_stats --implicit-check-not=__morestack_segments
+// SYMS: W __morestack
 // SYMS: T lib_calls_libc
 
 #include <stdio.h>
