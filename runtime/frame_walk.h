@@ -75,11 +75,20 @@ inline FrameCursor cursor_at_switch_frame(uintptr_t saved_sp) {
 // stack whose top is `hi`.
 template <class Visit> WalkResult walk_frames(FrameCursor c, uintptr_t hi, Visit &&visit) {
   WalkResult result = {WalkEnd::Base, c.sp, c.pc, 0};
+  const MapRecord *last = nullptr;  // recursion: the same function again and again
+  uintptr_t last_lo = 0, last_hi = 0;
   for (;;) {
     result.end_sp = c.sp;
     result.end_pc = c.pc;
     if (c.sp >= hi) return result;
-    const MapRecord *r = map_lookup(c.pc - 1);
+    const MapRecord *r;
+    if (c.pc - 1 - last_lo < last_hi - last_lo) {
+      r = last;
+    } else if ((r = map_lookup(c.pc - 1))) {
+      last = r;
+      last_hi = record_code_end(r);
+      last_lo = last_hi - r->code_size;
+    }
     bool runtime = !r && in_runtime_frames(c.pc - 1);
     if (!r && !runtime) {
       result.end = WalkEnd::Undescribed;
