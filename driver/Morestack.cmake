@@ -19,13 +19,17 @@
 #   EXECUTABLE      link options: -fuse-ld=lld,
 #                     -Wl,--whole-archive <libmorestack_rt.a> -Wl,--no-whole-archive
 #                     -Wl,--defsym=__morestack_no_whole_program=1 (only with NO_WHOLE_PROGRAM)
+#                     -Wl,--export-dynamic-symbol=__morestack*,morestack_*
 #                   link libraries: -ldl -lpthread
 #                   relinked when the runtime changes
-#   SHARED, MODULE  link option -fuse-ld=lld only (lld rewrites the prologues of
-#                   functions that call uninstrumented code). The runtime is not
-#                   linked in: it belongs, once, in the executable, which must be
-#                   morestack_enable()d itself. NOT SUPPORTED YET (a warning):
-#                   libgcc.a's own __morestack gets linked into the library.
+#   SHARED, MODULE  link options -fuse-ld=lld (lld rewrites the prologues of
+#                   functions that call uninstrumented code),
+#                     -Wl,--whole-archive <libmorestack_shlib.a> -Wl,--no-whole-archive
+#                     -Wl,-z,now
+#                   The runtime is not linked in: it belongs, once, in the
+#                   executable, which must be morestack_enable()d itself (it
+#                   exports __morestack*, which the shim's weak definitions
+#                   defer to; see docs/stack-maps.md, "Shared libraries").
 #   STATIC, OBJECT  compile options only; link the library into a
 #                   morestack_enable()d executable.
 #
@@ -45,7 +49,7 @@ if(CMAKE_VERSION VERSION_LESS 3.20)
   message(FATAL_ERROR "Morestack.cmake needs CMake 3.20 or newer (this is ${CMAKE_VERSION})")
 endif()
 
-# morestack_set_paths(PLUGIN <file> RUNTIME <file> INCLUDE_DIR <dir>
+# morestack_set_paths(PLUGIN <file> RUNTIME <file> SHLIB_SHIM <file> INCLUDE_DIR <dir>
 #                     [PLUGIN_FILE_DEPENDS <file>] [RUNTIME_FILE_DEPENDS <file>]
 #                     [CLANG <file>] [CLANGXX <file>] [DEPENDS <targets>...])
 # Where morestack's pieces are; called by morestack-config.cmake or by
@@ -55,14 +59,14 @@ endif()
 # works from every directory of the project.
 function(morestack_set_paths)
   cmake_parse_arguments(PARSE_ARGV 0 ARG ""
-    "PLUGIN;RUNTIME;INCLUDE_DIR;PLUGIN_FILE_DEPENDS;RUNTIME_FILE_DEPENDS;CLANG;CLANGXX" "DEPENDS")
+    "PLUGIN;RUNTIME;SHLIB_SHIM;INCLUDE_DIR;PLUGIN_FILE_DEPENDS;RUNTIME_FILE_DEPENDS;CLANG;CLANGXX" "DEPENDS")
   if(NOT ARG_PLUGIN_FILE_DEPENDS)
     set(ARG_PLUGIN_FILE_DEPENDS "${ARG_PLUGIN}")
   endif()
   if(NOT ARG_RUNTIME_FILE_DEPENDS)
     set(ARG_RUNTIME_FILE_DEPENDS "${ARG_RUNTIME}")
   endif()
-  foreach(key PLUGIN RUNTIME INCLUDE_DIR PLUGIN_FILE_DEPENDS RUNTIME_FILE_DEPENDS CLANG CLANGXX DEPENDS)
+  foreach(key PLUGIN RUNTIME SHLIB_SHIM INCLUDE_DIR PLUGIN_FILE_DEPENDS RUNTIME_FILE_DEPENDS CLANG CLANGXX DEPENDS)
     set_property(GLOBAL PROPERTY MORESTACK_${key} "${ARG_${key}}")
   endforeach()
 endfunction()
@@ -140,6 +144,7 @@ function(morestack_enable target)
   endif()
   get_property(plugin GLOBAL PROPERTY MORESTACK_PLUGIN)
   get_property(runtime GLOBAL PROPERTY MORESTACK_RUNTIME)
+  get_property(shlib_shim GLOBAL PROPERTY MORESTACK_SHLIB_SHIM)
   get_property(include_dir GLOBAL PROPERTY MORESTACK_INCLUDE_DIR)
   get_property(deps GLOBAL PROPERTY MORESTACK_DEPENDS)
   get_property(plugin_file_dep GLOBAL PROPERTY MORESTACK_PLUGIN_FILE_DEPENDS)
@@ -176,13 +181,15 @@ function(morestack_enable target)
     # Link options rather than target_link_libraries(), which would clash with a
     # target that uses the plain (keyword-less) signature; lld does not care
     # where a shared library appears on the command line.
-    target_link_options(${target} PRIVATE -ldl -lpthread)
+    target_link_options(${target} PRIVATE -ldl -lpthread
+                        "LINKER:--export-dynamic-symbol=__morestack*"
+                        "LINKER:--export-dynamic-symbol=morestack_*")
     set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS "${runtime_file_dep}")
   elseif(type STREQUAL "SHARED_LIBRARY" OR type STREQUAL "MODULE_LIBRARY")
-    message(WARNING "morestack_enable(${target}): shared libraries are not supported yet: clang "
-                    "links libgcc.a into them, and its __morestack (GCC's split-stack runtime, not "
-                    "morestack's) gets linked in for the library's instrumented functions. "
-                    "Prefer a STATIC library (see docs/driver.md).")
-    target_link_options(${target} PRIVATE -fuse-ld=lld)
+    if(NOT shlib_shim)
+      message(FATAL_ERROR "morestack_enable(${target}): the shared-library shim's path is not set")
+    endif()
+    target_link_options(${target} PRIVATE -fuse-ld=lld
+                        "LINKER:--whole-archive,${shlib_shim},--no-whole-archive" "LINKER:-z,now")
   endif()
 endfunction()
