@@ -28,6 +28,8 @@ int main(int argc, char **argv) {
   morestack_current_stack_stats(&s);
   printf("main's stack grew %llu times to %zu MiB, copying %llu MiB in all\n",
          (unsigned long long)s.growths, s.size >> 20, (unsigned long long)(s.bytes_copied >> 20));
+  fflush(stdout);
+  morestack_print_summary();  /* process-wide, on stderr: growths, stack maps, memory */
 #endif
   return 0;
 }
