@@ -69,6 +69,14 @@ bool mayRealign(const Function &F, ArrayRef<AllocaInst *> Allocas) {
   return false;
 }
 
+bool hasInlineAsm(const Function &F) {
+  for (const BasicBlock &BB : F)
+    for (const Instruction &I : BB)
+      if (const auto *CB = dyn_cast<CallBase>(&I); CB && CB->isInlineAsm())
+        return true;
+  return false;
+}
+
 void eraseLifetimeMarkers(AllocaInst *AI) {
   SmallVector<Instruction *, 8> Dead;
   for (User *U : AI->users())
@@ -82,9 +90,10 @@ void describe(Function &F) {
   ++NumDescribed;
   F.setGC(MORESTACK_MAP_GC_NAME);
   // Every function that calls keeps a frame pointer; leaves never hold a
-  // frame of a stopped stack and keep their frameless, checkless form.
+  // frame of a stopped stack and keep their frameless, checkless form. Inline
+  // assembly may call without the backend knowing: always a frame pointer.
   if (F.getFnAttribute("frame-pointer").getValueAsString() != "all")
-    F.addFnAttr("frame-pointer", "non-leaf");
+    F.addFnAttr("frame-pointer", hasInlineAsm(F) ? "all" : "non-leaf");
 
   BasicBlock &Entry = F.getEntryBlock();
   SmallVector<AllocaInst *, 16> Allocas;

@@ -43,6 +43,10 @@ int leaf(int a) { return a * 3; }
 // MAP0-LABEL: leaf: frame {{[0-9]+}}, split frame-known
 // MAP2-LABEL: leaf: frame 8, split frame-known
 
+// Inline assembly may call behind the backend's back: a frame pointer even
+// in a leaf.
+int with_asm(int a) { __asm__ volatile("" : "+r"(a)); return a; }
+
 // nosplit functions are described too.
 __attribute__((no_split_stack)) int quiet(int a) { int v = a; use(&v); return v; }
 // MAP-LABEL: quiet: frame {{[0-9]+}}, nosplit frame-known
@@ -61,9 +65,12 @@ int vla(int n) { char v[n]; use(v); return v[0]; }
 // IR-NOT: @llvm.lifetime.start.p0(i64 64
 // IR-LABEL: define{{.*}} i32 @leaf(
 // IR-SAME: #[[LEAF:[0-9]+]] gc "morestack"
+// IR-LABEL: define{{.*}} i32 @with_asm(
+// IR-SAME: #[[ASM:[0-9]+]] gc "morestack"
 // IR: define{{.*}} void @morestack.register_maps() {{.*}}comdat
 // IR: call void @__morestack_register_maps(ptr @__start_morestack_maps, ptr @__stop_morestack_maps)
 // IR: attributes #[[LEAF]] = {{{.*}}"frame-pointer"="non-leaf"{{.*}}"split-stack"
+// IR: attributes #[[ASM]] = {{{.*}}"frame-pointer"="all"
 
 // One section per text section, SHF_ALLOC | SHF_LINK_ORDER, 4-aligned:
 // SEC: morestack_maps PROGBITS {{[0-9a-f]+}} {{[0-9a-f]+}} {{[0-9a-f]+}} 00 AL {{[0-9]+}} 0 4
