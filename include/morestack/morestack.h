@@ -101,8 +101,8 @@ typedef struct morestack_frame {
  * plugin ends with one frame (described = 0) standing for the rest of the
  * stack. A running or finished fiber has no frames to report (returns 0). */
 size_t morestack_fiber_backtrace(const morestack_fiber *f, morestack_frame *out, size_t max);
-/* The same for the calling code's own stack, starting with its caller's
- * caller... i.e. with the function that calls morestack_backtrace. */
+/* The same for the calling code's own stack, starting with the function
+ * that calls morestack_backtrace. */
 size_t morestack_backtrace(morestack_frame *out, size_t max);
 /* Print such a backtrace to stderr, one line per frame ("#0 0x... name,
  * 96 bytes"), C++ names demangled when the program has libstdc++. NULL
