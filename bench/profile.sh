@@ -132,5 +132,18 @@ annotate() {  # annotate NAME SYMBOL LINES: the hottest instructions of SYMBOL
   echo
   echo "-- leaf-split variant:"
   flat skynet-leaf 8 "$B/skynet.morestack" 1 1 leaf-split
+
+  section "7. Stack moves to 64 MiB: doubles frames (pointer-free per the maps) vs pointers frames (perf, grow only: 9 fibers and the recording one)"
+  for shape in doubles pointers; do
+    echo "-- $shape, flat (samples; 10 kHz):"
+    perf record -q -F 10000 -e cpu-clock -o "$tmp/move-$shape.data" \
+      "$B/move.morestack" 67108864 9 "$shape" grow >/dev/null 2>&1
+    perf report -i "$tmp/move-$shape.data" --stdio --no-children --sort sym -F sample,overhead,sym 2>/dev/null |
+      grep -E '^ +[0-9]' | sort -rn | head -8
+    echo "-- $shape, morestack::relocate_words, hottest instructions:"
+    perf annotate -i "$tmp/move-$shape.data" --stdio -s morestack::relocate_words 2>/dev/null |
+      grep -E '^ +[0-9]+\.[0-9]+ :' | sort -rn | head -3
+    echo
+  done
 } > "$report" 2>&1
 echo "bench: profiles in $report"

@@ -199,6 +199,50 @@ def build_rows(data, units):
     rows.append(Row(sec, "yield after each call: at the boundary ÷ no boundary", ratio(hot_y, far_y), hot_y, far_y,
                     "ns", note="a yield may shrink the stack: the boundary can come back (backoff)"))
 
+    # 7. one stack move against memcpy (placed after section 6 in the table)
+    moves = []
+    sec = "7. Stack moves"
+    for size in ["1MiB", "64MiB"]:
+        for shape in ["doubles", "pointers"]:
+            c = f"{size}-{shape}"
+            mv, fresh, warm = S("move", c, "move"), S("move", c, "memcpy-fresh"), S("move", c, "memcpy-warm")
+            n, frac = S("move", c, "growths"), S("move", c, "ptrfree-fraction")
+            what = f"{size}, {shape} frames"
+            note = (f"{n.median():.0f} growths; maps prove {frac.median():.0%} of the bytes pointer-free"
+                    if n.ok() and frac.ok() else "")
+            moves.append(Row(sec, f"{what}: move ÷ memcpy into a fresh mmap (per growth)", ratio(mv, fresh), mv, fresh,
+                             "ns", ("<=", 2.0), note))
+            moves.append(Row(sec, f"{what}: move ÷ memcpy into a warm buffer (per growth)", ratio(mv, warm), mv, warm,
+                             "ns", note="the copy alone, no page faults"))
+            moves.append(Row(sec, f"{what}: bytes copied per growth", S("move", c, "bytes"), unit="B", kind="abs"))
+        dbl, ptr = S("move", f"{size}-doubles", "move"), S("move", f"{size}-pointers", "move")
+        moves.append(Row(sec, f"{size}: move of doubles frames ÷ move of pointers frames", ratio(dbl, ptr), dbl, ptr, "ns",
+                         note="same bytes; below 1: skipping pointer-free words pays"))
+
+    # 8. ping-pong at a boundary
+    sec = "8. Ping-pong at a boundary"
+    pol, pre = S("pingpong", "cycle", "policy"), S("pingpong", "cycle", "presized")
+    moves.append(Row(sec, "deep/shallow cycle: 2 KiB fiber (shrink policy) ÷ fiber pre-sized to 64 KiB", ratio(pol, pre),
+                     pol, pre, "ns", ("<=", 1.1), "ns per cycle; the pre-sized fiber never moves"))
+    cyc = S("pingpong", "moves", "cycles")
+    after = S("pingpong", "moves", "policy-after-first")
+    n_cycles = cyc.median() if cyc.ok() else None
+    moves.append(Row(sec, f"moves after the first cycle, in {n_cycles:,.0f} cycles" if n_cycles else
+                     "moves after the first cycle", after, unit="moves", kind="abs",
+                     target=("<=", round(2 * math.log2(n_cycles), 1)) if n_cycles else None,
+                     note="target 2·log2(cycles): the backoff doubles after each regrowth"))
+    g, sh = S("pingpong", "moves", "policy-growths"), S("pingpong", "moves", "policy-shrinks")
+    moves.append(Row(sec, "growths in all (5 of them 2 → 64 KiB in the first cycle)", g, unit="moves", kind="abs"))
+    moves.append(Row(sec, "shrinks in all", sh, unit="moves", kind="abs"))
+    for v, what, per in [("naive-boundary", "32 KiB fiber calling morestack_shrink_stack() at the top of every cycle",
+                          "naive-boundary-per-cycle"),
+                         ("naive", "2 KiB fiber calling morestack_shrink_stack() at the top of every cycle",
+                          "naive-per-cycle")]:
+        nv = S("pingpong", "cycle", v)
+        mpc = S("pingpong", "moves", per)
+        moves.append(Row(sec, f"{what} ÷ pre-sized", ratio(nv, pre), nv, pre, "ns",
+                         note=f"no backoff: {mpc.median():.0f} moves per cycle" if mpc.ok() else "no backoff"))
+
     # 4. memory
     sec = "4. Memory"
     for n in ["10000", "100000", "1000000"]:
@@ -232,7 +276,7 @@ def build_rows(data, units):
         ls, go = S("skynet", c, "morestack-leaf-split"), S("skynet", c, "go")
         rows.append(Row(sec, f"{what}, leaf-split variant: morestack ÷ Go", ratio(ls, go), ls, go, "ns",
                         note="leaves kept off code that calls libc (no 2→32 KiB growth per leaf)"))
-    return rows
+    return rows + moves
 
 
 def write_table(rows, machine, out):
@@ -276,7 +320,8 @@ def write_table(rows, machine, out):
 
 # ---- plots ----
 
-PLOTS = ["prologue.png", "growth.png", "hotsplit.png", "memory.png", "switch.png", "skynet.png"]
+PLOTS = ["prologue.png", "growth.png", "hotsplit.png", "memory.png", "switch.png", "skynet.png", "move.png",
+         "pingpong.png"]
 
 
 def nice(v):
@@ -398,6 +443,39 @@ def plot_all(data, out):
     ax.set_title("6. Skynet: 1,111,111 tasks")
     fig.tight_layout()
     fig.savefig(os.path.join(out, "skynet.png"), dpi=110)
+    plt.close(fig)
+
+    # stack moves: µs per growth, move against the two memcpys
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+    for ax, size in zip(axes, ["1MiB", "64MiB"]):
+        labels, ss, cols = [], [], []
+        for shape in ["doubles", "pointers"]:
+            for v, lab, col in [("move", "move", MS), ("memcpy-fresh", "memcpy\nfresh", BASE),
+                                ("memcpy-warm", "memcpy\nwarm", "#cccccc")]:
+                labels.append(f"{lab}\n{shape}")
+                ss.append(S("move", f"{size}-{shape}", v))
+                cols.append(col)
+        bars(ax, labels, ss, 1e3, cols)
+        ax.set_ylabel("µs per growth")
+        ax.set_title(f"7. One growth on the way to {size}")
+    fig.tight_layout()
+    fig.savefig(os.path.join(out, "move.png"), dpi=110)
+    plt.close(fig)
+
+    # ping-pong: ns per cycle (log), moves in the labels
+    fig, ax = plt.subplots(figsize=(8, 4))
+    bars(ax, ["policy\n(2 KiB fiber)", "pre-sized\n64 KiB", "shrink every\ncycle, 32 KiB", "shrink every\ncycle, 2 KiB"],
+         [S("pingpong", "cycle", v) for v in ["policy", "presized", "naive-boundary", "naive"]], 1.0,
+         [MS, BASE, OTHER, OTHER], log=True)
+    ax.set_ylabel("ns per deep/shallow cycle (log)")
+    after = S("pingpong", "moves", "policy-after-first")
+    cyc = S("pingpong", "moves", "cycles")
+    if after.ok() and cyc.ok():
+        ax.set_title(f"8. Ping-pong: {after.median():.0f} moves in {cyc.median():,.0f} cycles with the backoff")
+    else:
+        ax.set_title("8. Ping-pong at a boundary")
+    fig.tight_layout()
+    fig.savefig(os.path.join(out, "pingpong.png"), dpi=110)
     plt.close(fig)
 
 

@@ -66,8 +66,10 @@ make -s -C "$bench" -j "$(nproc)" B="$build" MS="${MORESTACK_BUILD_DIR:-$root/bu
 # Sizes: full / quick.
 if [ $quick = 1 ]; then
   FIB=32 TREE=14 QUEENS=10 PARSE=4 JSON=2 HOT=1000000 GCCHOT=100000 SW=1000000 MEM="10000 100000"
+  MOVEREPS="9 3" PING=20000
 else
   FIB=37 TREE=16 QUEENS=12 PARSE=16 JSON=8 HOT=10000000 GCCHOT=300000 SW=5000000 MEM="10000 100000 1000000"
+  MOVEREPS="21 5" PING=100000
 fi
 B="$build"
 CMDS=()
@@ -86,6 +88,15 @@ for size in 1048576 67108864; do
 done
 CMDS+=("99||$B/hotsplit.morestack $HOT 3"
        "99||$B/hotsplit.gcc-split $GCCHOT 3")
+# One stack move against a memcpy of the same bytes (same sizes in both
+# modes, fewer repetitions when quick); the deep/shallow ping-pong.
+for size in 1048576 67108864; do
+  reps=$([ $size = 1048576 ] && echo "${MOVEREPS% *}" || echo "${MOVEREPS#* }")
+  for shape in doubles pointers; do
+    CMDS+=("99||$B/move.morestack $size $reps $shape")
+  done
+done
+CMDS+=("99||$B/pingpong.morestack $PING 3")
 for n in $MEM; do
   # Resident memory hardly varies between runs; the 1M runs take seconds.
   max=$([ "$n" = 1000000 ] && echo 3 || echo 99)
