@@ -94,6 +94,15 @@ BENCH_INLINE long bench_arg(int argc, char **argv, int i, long fallback) {
   return argc > i ? atol(argv[i]) : fallback;
 }
 
+/* The number of inner repetitions from argv[i] (default `fallback`),
+ * clamped to 1..BENCH_MAX_REPS: the benchmarks keep their samples in arrays
+ * of that size. */
+#define BENCH_MAX_REPS 64
+BENCH_INLINE int bench_reps(int argc, char **argv, int i, int fallback) {
+  long r = bench_arg(argc, argv, i, fallback);
+  return r < 1 ? 1 : r > BENCH_MAX_REPS ? BENCH_MAX_REPS : (int)r;
+}
+
 /* Run fn(arg) `reps` times; return the median wall time in ns. The last
  * result goes to *result (print it, so the work cannot be optimised away). */
 BENCH_INLINE double bench_time(long (*fn)(long), long arg, int reps, long *result) {

@@ -88,7 +88,7 @@ static double fresh_fiber(Job *job, size_t stack_size, morestack_stack_stats *st
 
 int main(int argc, char **argv) {
   long target = bench_arg(argc, argv, 1, 1L << 20);
-  int reps = (int)bench_arg(argc, argv, 2, 5);
+  int reps = bench_reps(argc, argv, 2, 5);
   const char *only = argc > 3 ? argv[3] : ""; /* "grow", "cold", "warm": for profiling */
   Job job = {0, 0};
   long frame = frame_bytes();
@@ -138,7 +138,7 @@ static void run_job(void *p) {
 
 int main(int argc, char **argv) {
   long target = bench_arg(argc, argv, 1, 1L << 20);
-  int reps = (int)bench_arg(argc, argv, 2, 5);
+  int reps = bench_reps(argc, argv, 2, 5);
   Job job = {0, 0};
   long frame = frame_bytes();
   job.depth = target / 16 * 15 / frame;

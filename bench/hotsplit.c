@@ -108,7 +108,7 @@ static double timed(Job *job, long iterations, size_t stack_size, uint64_t *grow
 
 int main(int argc, char **argv) {
   long calls = bench_arg(argc, argv, 1, 10000000);
-  int reps = (int)bench_arg(argc, argv, 2, 3);
+  int reps = bench_reps(argc, argv, 2, 3);
   long once = calls / 50;
   double hot[64], far[64], split[64], nosplit[64], hot_y[64], far_y[64];
   uint64_t g_hot = 0, g_far = 0, g_split = 0, g_nosplit = 0, g_hot_y = 0, g_far_y = 0, s_hot_y = 0;
@@ -156,7 +156,7 @@ static double on_thread(Job *job) { return bench_time_on_thread(run_job, job) / 
 
 int main(int argc, char **argv) {
   long calls = bench_arg(argc, argv, 1, 1000000);
-  int reps = (int)bench_arg(argc, argv, 2, 3);
+  int reps = bench_reps(argc, argv, 2, 3);
   double hot[64], cold[64];
   Job at_boundary = {calls, ROOM_AT_BOUNDARY, 0}, far = {calls, 8192, 0};
   for (int r = 0; r < reps; ++r) {

@@ -230,10 +230,9 @@ static const char *case_name(long target, int pointers) {
 
 int main(int argc, char **argv) {
   long target = bench_arg(argc, argv, 1, 1L << 20);
-  int reps = (int)bench_arg(argc, argv, 2, 5);
+  int reps = bench_reps(argc, argv, 2, 5);
   job.pointers = argc > 3 && !strcmp(argv[3], "pointers");
   const char *only = argc > 4 ? argv[4] : "";
-  if (reps > 64) reps = 64;
   const char *kase = case_name(target, job.pointers);
 
   /* Calibrate on main's 8 MiB stack: bytes per frame. */

@@ -97,8 +97,7 @@ static Outcome run(Job *job, size_t stack_size) {
 
 int main(int argc, char **argv) {
   long cycles = bench_arg(argc, argv, 1, 100000);
-  int reps = (int)bench_arg(argc, argv, 2, 3);
-  if (reps > 64) reps = 64;
+  int reps = bench_reps(argc, argv, 2, 3);
   BENCH_KEEP(deep(20, seed)); /* calibrate on main's stack: bytes per frame */
   long depth = DEEP_BYTES / (long)leaf_frame;
   Job job = {depth, cycles, 0, 0};

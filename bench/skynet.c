@@ -109,7 +109,7 @@ static long run_once(int threads) {
 
 int main(int argc, char **argv) {
   int threads = (int)bench_arg(argc, argv, 1, 1);
-  int reps = (int)bench_arg(argc, argv, 2, 3);
+  int reps = bench_reps(argc, argv, 2, 3);
   int leaf_split = argc > 3 && !strcmp(argv[3], "leaf-split");
   double t[64];
   long result = 0;

@@ -47,7 +47,7 @@ static double spawn_ns(long n) {
 
 int main(int argc, char **argv) {
   long n = bench_arg(argc, argv, 1, 5000000);
-  int reps = (int)bench_arg(argc, argv, 2, 5);
+  int reps = bench_reps(argc, argv, 2, 5);
   const char *only = argc > 3 ? argv[3] : "";
   double sw[64], sp[64];
   for (int r = 0; r < reps; ++r) {

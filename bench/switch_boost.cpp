@@ -49,7 +49,7 @@ double spawn_ns(long n) {
 
 int main(int argc, char **argv) {
   long n = bench_arg(argc, argv, 1, 5000000);
-  int reps = (int)bench_arg(argc, argv, 2, 5);
+  int reps = bench_reps(argc, argv, 2, 5);
   double sw[64], sp[64];
   for (int r = 0; r < reps; ++r) {
     sw[r] = switch_ns(n);
