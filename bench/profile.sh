@@ -106,6 +106,11 @@ annotate() {  # annotate NAME SYMBOL LINES: the hottest instructions of SYMBOL
     grep -E 'calls|rt_sigprocmask|mmap' "$tmp/strace.txt"
   fi
 
+  section "3. Hot split: fresh 2 KiB fibers making one 2 -> 4 KiB growth each (perf, morestack, 2 M fibers)"
+  perf record -q -F 10000 -e cpu-clock -o "$tmp/hotsplit.data" "$B/hotsplit.morestack" 100000 100 >/dev/null 2>&1
+  perf report -i "$tmp/hotsplit.data" --stdio --no-children --sort sym -F sample,overhead,sym 2>/dev/null |
+    grep -E '^ +[0-9]' | sort -rn | head -12
+
   section "5. Switch: morestack fiber ping-pong (perf)"
   flat switch 8 "$B/switch.morestack" 5000000 3 switch
   echo
