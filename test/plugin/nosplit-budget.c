@@ -77,7 +77,7 @@ NOSPLIT int calls_checked(int i) { LOCALS(400); return big_checked(b[1]) + b[2];
 // FITS0-NEXT: fit_mid: skipped (nosplit), frame 184 bytes, nosplit chain 512 of 768 bytes
 // FITS0-NEXT: big_checked: instrumented, frame 4024 bytes
 // FITS0-NEXT: calls_checked: skipped (nosplit), frame 424 bytes, nosplit chain 704 of 768 bytes
-// FITS2-NEXT: fit_top: skipped (nosplit), frame 136 bytes, nosplit chain 640 of 768 bytes
+// FITS2-NEXT: fit_top: skipped (nosplit), frame 120 bytes, nosplit chain 624 of 768 bytes
 // FITS2-NEXT: fit_mid: skipped (nosplit), frame 168 bytes, nosplit chain 496 of 768 bytes
 // FITS2-NEXT: big_checked: instrumented, frame 4008 bytes
 // FITS2-NEXT: calls_checked: skipped (nosplit), frame 408 bytes, nosplit chain 688 of 768 bytes
@@ -114,16 +114,16 @@ NOSPLIT int shared_b(int i) { LOCALS(16); return shared_mid(b[1]) + b[2]; }
 // OVER0-NEXT: {{^}}     528  over_ptr: 8 return address + 520 frame{{$}}
 // OVER0-NEXT: {{^}}     800  indirect call (assumed checked): 8 return address + 264 __morestack if its check fails{{$}}
 
-// OVER2: error: morestack: nosplit stack over 768 byte limit in 'over_top': 800 bytes, over by 32 bytes
-// OVER2-NEXT: {{^}}     224  over_top: 8 return address + 216 frame{{$}}
-// OVER2-NEXT: {{^}}     480  over_mid: 8 return address + 248 frame{{$}}
-// OVER2-NEXT: {{^}}     800  over_leaf: 8 return address + 184 frame + 128 red zone{{$}}
-// OVER2-NEXT: error: morestack: nosplit stack over 768 byte limit in 'over_ext': 800 bytes, over by 32 bytes
-// OVER2-NEXT: {{^}}     528  over_ext: 8 return address + 520 frame{{$}}
-// OVER2-NEXT: {{^}}     800  calls 'ext' (defined elsewhere, assumed checked): 8 return address + 264 __morestack if its check fails{{$}}
-// OVER2-NEXT: error: morestack: nosplit stack over 768 byte limit in 'over_ptr': 800 bytes, over by 32 bytes
-// OVER2-NEXT: {{^}}     528  over_ptr: 8 return address + 520 frame{{$}}
-// OVER2-NEXT: {{^}}     800  indirect call (assumed checked): 8 return address + 264 __morestack if its check fails{{$}}
+// OVER2: error: morestack: nosplit stack over 768 byte limit in 'over_top': 784 bytes, over by 16 bytes
+// OVER2-NEXT: {{^}}     208  over_top: 8 return address + 200 frame{{$}}
+// OVER2-NEXT: {{^}}     464  over_mid: 8 return address + 248 frame{{$}}
+// OVER2-NEXT: {{^}}     784  over_leaf: 8 return address + 184 frame + 128 red zone{{$}}
+// OVER2-NEXT: error: morestack: nosplit stack over 768 byte limit in 'over_ext': 784 bytes, over by 16 bytes
+// OVER2-NEXT: {{^}}     512  over_ext: 8 return address + 504 frame{{$}}
+// OVER2-NEXT: {{^}}     784  calls 'ext' (defined elsewhere, assumed checked): 8 return address + 264 __morestack if its check fails{{$}}
+// OVER2-NEXT: error: morestack: nosplit stack over 768 byte limit in 'over_ptr': 784 bytes, over by 16 bytes
+// OVER2-NEXT: {{^}}     512  over_ptr: 8 return address + 504 frame{{$}}
+// OVER2-NEXT: {{^}}     784  indirect call (assumed checked): 8 return address + 264 __morestack if its check fails{{$}}
 
 // OVER-NEXT: error: morestack: nosplit stack over 768 byte limit in 'over_align': 832 bytes, over by 64 bytes
 // OVER-NEXT: {{^}}     560  over_align: 8 return address + 440 frame + 112 realignment{{$}}
@@ -137,13 +137,13 @@ NOSPLIT int shared_b(int i) { LOCALS(16); return shared_mid(b[1]) + b[2]; }
 // OVER-NEXT: shared_mid: 8 return address
 // OVER-NEXT: calls 'ext'
 // OVER-NOT: error:
-// OVER-REPORT: morestack-report: over_top: skipped (nosplit), frame 216 bytes, nosplit chain 800 of 768 bytes, over by 32 bytes
+// OVER-REPORT: morestack-report: over_top: skipped (nosplit), frame 200 bytes, nosplit chain 784 of 768 bytes, over by 16 bytes
 // OVER-REPORT: morestack-report: over_mid: skipped (nosplit), frame 248 bytes, nosplit chain 576 of 768 bytes{{$}}
 // OVER-REPORT: morestack-report: shared_mid: skipped (nosplit), frame {{[0-9]+}} bytes, nosplit chain {{[0-9]+}} of 768 bytes, over by
 // OVER: 6 errors generated.
 
-// WARN: warning: morestack: nosplit stack over 768 byte limit in 'over_top': 800 bytes, over by 32 bytes
-// WARN-NEXT: over_top: 8 return address + 216 frame
+// WARN: warning: morestack: nosplit stack over 768 byte limit in 'over_top': 784 bytes, over by 16 bytes
+// WARN-NEXT: over_top: 8 return address + 200 frame
 // WARN-NEXT: over_mid: 8 return address + 248 frame
 // WARN-NEXT: over_leaf: 8 return address + 184 frame + 128 red zone
 // WARN: 6 warnings generated.

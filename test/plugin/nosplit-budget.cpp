@@ -53,10 +53,10 @@ struct Elsewhere {
 // O0-NEXT: {{^}}     288  _Z4rooti (root(int)): 8 return address + 280 frame{{$}}
 // O0-NEXT: {{^}}     528  _Z4tmplIiET_S0_ (int tmpl<int>(int)): 8 return address + 232 frame{{$}}
 // O0-NEXT: {{^}}     864  _ZN6Widget5leafyEi (Widget::leafy(int)): 8 return address + 200 frame + 128 red zone{{$}}
-// O2-NEXT: error: morestack: nosplit stack over 768 byte limit in '_Z4rooti (root(int))': 816 bytes, over by 48 bytes
-// O2-NEXT: {{^}}     272  _Z4rooti (root(int)): 8 return address + 264 frame{{$}}
-// O2-NEXT: {{^}}     496  _Z4tmplIiET_S0_ (int tmpl<int>(int)): 8 return address + 216 frame{{$}}
-// O2-NEXT: {{^}}     816  _ZN6Widget5leafyEi (Widget::leafy(int)): 8 return address + 184 frame + 128 red zone{{$}}
+// O2-NEXT: error: morestack: nosplit stack over 768 byte limit in '_Z4rooti (root(int))': 784 bytes, over by 16 bytes
+// O2-NEXT: {{^}}     256  _Z4rooti (root(int)): 8 return address + 248 frame{{$}}
+// O2-NEXT: {{^}}     464  _Z4tmplIiET_S0_ (int tmpl<int>(int)): 8 return address + 200 frame{{$}}
+// O2-NEXT: {{^}}     784  _ZN6Widget5leafyEi (Widget::leafy(int)): 8 return address + 184 frame + 128 red zone{{$}}
 // CHECK-NEXT: error: morestack: nosplit stack over 768 byte limit in '_Z4logsi (logs(int))': 816 bytes, over by 48 bytes
 // CHECK-NEXT: {{^}}     320  _Z4logsi (logs(int)): 8 return address + 312 frame{{$}}
 // CHECK-NEXT: {{^}}     544  _Z4logfiz (logf(int, ...)) [vararg-thunk]: 8 return address + 216 frame{{$}}
