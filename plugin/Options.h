@@ -64,6 +64,9 @@ struct PluginOptions {
   /// -fplugin-arg-morestack-no-stack-maps: no stack map records
   /// (StackMapPass.h).
   bool StackMaps = true;
+  /// -fplugin-arg-morestack-frame-pointers: "frame-pointer"="non-leaf" for
+  /// every described function (StackMapPass.h).
+  bool FramePointers = false;
   /// -fplugin-arg-morestack-nosplit-budget=error|warn|off (NosplitBudget.h).
   NosplitBudgetMode NosplitBudget = NosplitBudgetMode::Error;
 };

@@ -4,7 +4,8 @@
 //   The PluginASTAction "morestack" (AddBeforeMainAction, so loading the .so
 //   with -fplugin= is all it takes):
 //     - parses -fplugin-arg-morestack-<arg> (help, report, report-file=,
-//       no-vararg-outlining, allow-lto, no-stack-maps, nosplit-budget=);
+//       no-vararg-outlining, allow-lto, no-stack-maps, frame-pointers,
+//       nosplit-budget=);
 //       an unknown
 //       argument is an error;
 //     - refuses, with an error, every configuration in which the stack check
@@ -78,6 +79,9 @@ constexpr const char *kHelp =
     "                         stack maps: such frames are scanned whole)\n"
     "    no-stack-maps        no stack map records (docs/stack-maps.md): the\n"
     "                         runtime then scans these frames conservatively\n"
+    "    frame-pointers       keep %rbp as a frame pointer in every function\n"
+    "                         that calls: walks (relocation, backtraces) then\n"
+    "                         also cross frames with VLAs/alloca precisely\n"
     "    nosplit-budget=<m>   error (default), warn or off: after code\n"
     "                         generation, a chain of unchecked (nosplit)\n"
     "                         functions of this file that may use more stack\n"
@@ -296,6 +300,8 @@ protected:
         Opts.AllowLTO = true;
       } else if (A == "no-stack-maps") {
         Opts.StackMaps = false;
+      } else if (A == "frame-pointers") {
+        Opts.FramePointers = true;
       } else if (A.consume_front("nosplit-budget=")) {
         if (A == "error")
           Opts.NosplitBudget = NosplitBudgetMode::Error;
@@ -345,7 +351,7 @@ protected:
           PB.registerOptimizerLastEPCallback(
               [PassOpts, R, G, Maps](ModulePassManager &MPM, OptimizationLevel) {
                 MPM.addPass(SplitStackPass(PassOpts, R, G));
-                MPM.addPass(StackMapPass(Maps));
+                MPM.addPass(StackMapPass(Maps, PassOpts.FramePointers));
               });
         });
     return std::make_unique<NosplitConsumer>(CI, G);

@@ -1,7 +1,8 @@
 //===- StackMapPass.cpp - Ask the backend for a map of every frame --------===//
 //
 // What this file does: see StackMapPass.h. Per described function:
-//   1. gc "morestack" and "frame-pointer"="non-leaf" (unless "all");
+//   1. gc "morestack"; a frame pointer for functions with inline assembly
+//      (and, with frame-pointers, for every function that calls);
 //   2. classify every static alloca (StackObjectLayout.h); unless the frame
 //      may be realigned, make each one a gcroot carrying its layout's index,
 //      strip the lifetime markers of the precisely described ones, and add
@@ -69,6 +70,21 @@ bool mayRealign(const Function &F, ArrayRef<AllocaInst *> Allocas) {
   return false;
 }
 
+/// A function's frame is found from its size only if %rsp is the same at
+/// all its call sites. X86CallFrameOptimization would push stack arguments
+/// instead of storing them, lowering %rsp around some calls; it is a
+/// code-size optimisation, so it is turned off (-no-x86-call-frame-opt).
+void keepStackPointerFixedAtCalls() {
+  static bool Done = false;
+  if (Done)
+    return;
+  Done = true;
+  StringMap<cl::Option *> &Opts = cl::getRegisteredOptions();
+  auto It = Opts.find("no-x86-call-frame-opt");
+  if (It != Opts.end())
+    It->second->addOccurrence(0, "no-x86-call-frame-opt", "true");
+}
+
 bool hasInlineAsm(const Function &F) {
   for (const BasicBlock &BB : F)
     for (const Instruction &I : BB)
@@ -86,14 +102,18 @@ void eraseLifetimeMarkers(AllocaInst *AI) {
     I->eraseFromParent();
 }
 
-void describe(Function &F) {
+void describe(Function &F, bool FramePointers) {
   ++NumDescribed;
   F.setGC(MORESTACK_MAP_GC_NAME);
-  // Every function that calls keeps a frame pointer; leaves never hold a
-  // frame of a stopped stack and keep their frameless, checkless form. Inline
-  // assembly may call without the backend knowing: always a frame pointer.
-  if (F.getFnAttribute("frame-pointer").getValueAsString() != "all")
-    F.addFnAttr("frame-pointer", hasInlineAsm(F) ? "all" : "non-leaf");
+  // The runtime finds a frame from its size (CFA = %rsp + frame size at
+  // call sites). Inline assembly may move %rsp around a call it makes: such
+  // functions keep a frame pointer and are found from it.
+  if (hasInlineAsm(F)) {
+    F.addFnAttr(kRbpFrameFnAttr);
+    F.addFnAttr("frame-pointer", "all");
+  } else if (FramePointers && F.getFnAttribute("frame-pointer").getValueAsString() != "all") {
+    F.addFnAttr("frame-pointer", "non-leaf");
+  }
 
   BasicBlock &Entry = F.getEntryBlock();
   SmallVector<AllocaInst *, 16> Allocas;
@@ -198,10 +218,11 @@ PreservedAnalyses StackMapPass::run(Module &M, ModuleAnalysisManager &) {
   if (!Enabled || !ClStackMaps || M.getNamedMetadata(kMapsDoneMetadata))
     return PreservedAnalyses::all();
   M.getOrInsertNamedMetadata(kMapsDoneMetadata);
+  keepStackPointerFixedAtCalls();
   bool Any = false;
   for (Function &F : M)
     if (shouldDescribe(F)) {
-      describe(F);
+      describe(F, FramePointers);
       Any = true;
     }
   if (Any) {

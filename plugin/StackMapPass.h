@@ -10,8 +10,14 @@
 //   (the "morestack" GC strategy's metadata printer) writes them out.
 //
 // Invariants (after the pass, for every function F it describes):
-//   - F has gc "morestack" and "frame-pointer"="non-leaf" or "all": every
-//     function that makes calls has CFA = %rbp + 16 at each call site.
+//   - F has gc "morestack". The runtime finds F's frame from its size; if F
+//     has inline assembly (which may move %rsp around a call) it also has
+//     "frame-pointer"="all" and kRbpFrameFnAttr, and is found from %rbp.
+//     With the frame-pointers option every F that calls keeps %rbp as a
+//     frame pointer ("non-leaf"), which lets the runtime follow %rbp through
+//     every frame to dynamic frames (VLAs) above.
+//   - Push-based call sequences are off for the whole compilation
+//     (-no-x86-call-frame-opt): %rsp is the same at every call site.
 //   - Every static alloca of F whose objects may be described precisely is
 //     an llvm.gcroot whose second operand is inttoptr(i + 1), i indexing
 //     F's !morestack.objects metadata ({kind, size, bitmap}); it has no
@@ -35,16 +41,21 @@ namespace morestack {
 /// The function metadata holding the layouts of the gcroot'ed objects.
 inline constexpr llvm::StringLiteral kObjectsMetadata = "morestack.objects";
 
+/// Function attribute: the runtime must find this frame from %rbp.
+inline constexpr llvm::StringLiteral kRbpFrameFnAttr = "morestack-rbp-frame";
+
 class StackMapPass : public llvm::PassInfoMixin<StackMapPass> {
 public:
   /// Disabled for LTO pre-link modules (the LTO backend, inside the linker,
   /// has no "morestack" GC strategy) and by no-stack-maps.
-  explicit StackMapPass(bool Enabled) : Enabled(Enabled) {}
+  StackMapPass(bool Enabled, bool FramePointers)
+      : Enabled(Enabled), FramePointers(FramePointers) {}
   llvm::PreservedAnalyses run(llvm::Module &M, llvm::ModuleAnalysisManager &);
   static bool isRequired() { return true; }
 
 private:
   bool Enabled;
+  bool FramePointers;
 };
 
 } // namespace morestack

@@ -13,8 +13,8 @@
 // Invariants:
 //   - frame_size = MachineFrameInfo's stack size + 8 (the return address):
 //     CFA - %rsp at every call site of a function with a static frame.
-//   - Objects are emitted only for static frames; cfa_offset = the %rbp
-//     offset - 16, since every described function has a frame pointer.
+//   - Objects are emitted only for static frames, with their offset from
+//     the CFA (see collectObjects for the frame register).
 //   - Every address is PC-relative; code_end is the function's end label
 //     and code_size its ELF size expression (both 0 when the output is
 //     textual assembly, where the size is not known to the streamer: the
@@ -89,6 +89,10 @@ uint64_t constantOf(const MDOperand &Op) {
 
 /// The objects of a function with a static frame of FrameSize bytes, sorted;
 /// empty if anything does not fit the frame (then it is scanned whole).
+/// GCMachineCodeAnalysis gives each root's offset from the frame register:
+/// %rbp in a function with a frame pointer (objects lie below it: negative
+/// offsets, and %rbp = CFA - 16), else %rsp after the prologue (objects lie
+/// above it: offsets >= 0, and %rsp = CFA - FrameSize).
 std::vector<Object> collectObjects(GCFunctionInfo &FI, uint64_t FrameSize) {
   std::vector<Object> Objects;
   const Function &F = FI.getFunction();
@@ -97,7 +101,8 @@ std::vector<Object> collectObjects(GCFunctionInfo &FI, uint64_t FrameSize) {
     if (!L)
       continue;
     Object O;
-    O.CfaOffset = R->StackOffset - 16;
+    O.CfaOffset = R->StackOffset < 0 ? R->StackOffset - 16
+                                     : R->StackOffset - int64_t(FrameSize);
     O.Kind = uint32_t(constantOf(L->getOperand(0)));
     O.Size = uint32_t(constantOf(L->getOperand(1)));
     O.Bitmap = cast<MDString>(L->getOperand(2))->getString().str();
@@ -147,6 +152,8 @@ private:
     MCSymbol *Fn = AP.getSymbol(&F);
 
     uint16_t Flags = 0;
+    if (F.hasFnAttribute(kRbpFrameFnAttr))
+      Flags |= MORESTACK_MAP_RBP_FRAME;
     if (F.hasFnAttribute(kSplitStackFnAttr))
       Flags |= MORESTACK_MAP_SPLIT;
     else

@@ -7,6 +7,7 @@
 #include "fiber.h"
 #include "frame_walk.h"
 
+#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,15 +18,28 @@ extern "C" char *__cxa_demangle(const char *, char *, size_t *, int *) __attribu
 namespace morestack {
 namespace {
 
-size_t collect(const FrameCursor &start, uintptr_t hi, morestack_frame *out, size_t max) {
+// The frames from `start` into out[0..max); returns how many there are.
+// *stopped: whether the last one stands for the rest of the stack.
+size_t collect(const FrameCursor &start, uintptr_t hi, morestack_frame *out, size_t max,
+               bool *stopped = nullptr) {
   size_t n = 0;
   WalkResult w = walk_frames(start, hi, [&](const WalkedFrame &f) {
-    if (!f.record) return;  // the runtime's own frames
-    if (n < max) out[n] = {(const void *)f.pc, record_name(f.record), f.cfa - f.sp, 1};
+    if (!f.record && !f.foreign) return;  // the runtime's own frames
+    if (n < max) {
+      if (f.record) {
+        out[n] = {(const void *)f.pc, record_name(f.record), f.cfa - f.sp, 1};
+      } else {
+        Dl_info info;
+        const char *name = dladdr((void *)(f.pc - 1), &info) ? info.dli_sname : nullptr;
+        out[n] = {(const void *)f.pc, name, f.cfa - f.sp, 0};
+      }
+    }
     ++n;
   });
+  if (stopped) *stopped = w.end != WalkEnd::Base;
   if (w.end != WalkEnd::Base) {
-    if (n < max) out[n] = {(const void *)w.end_pc, nullptr, hi - w.end_sp, 0};
+    const MapRecord *r = w.end == WalkEnd::NoFramePointer ? map_lookup(w.end_pc - 1) : nullptr;
+    if (n < max) out[n] = {(const void *)w.end_pc, r ? record_name(r) : nullptr, hi - w.end_sp, 0};
     ++n;
   }
   return n;
@@ -56,7 +70,8 @@ struct PrintRequest {
 void *print_backtrace(void *p) {
   const PrintRequest &r = *(const PrintRequest *)p;
   morestack_frame frames[kPrintedFrames];
-  size_t count = collect(r.start, r.hi, frames, kPrintedFrames);
+  bool walk_stopped = false;
+  size_t count = collect(r.start, r.hi, frames, kPrintedFrames, &walk_stopped);
   char what[64];
   if (r.fiber) snprintf(what, sizeof what, "fiber %llu", (unsigned long long)r.fiber->stack.id);
   else if (const Stack *s = thread_state().current) describe(*s, what, sizeof what);
@@ -71,11 +86,15 @@ void *print_backtrace(void *p) {
       demangled = __cxa_demangle(f.function, nullptr, nullptr, &status);
     }
     const char *name = demangled ? demangled : f.function;
+    bool rest = i + 1 == count && !f.described && walk_stopped;
     if (f.described)
       fprintf(stderr, "  #%zu %p %s, %zu bytes\n", i, f.pc, name, f.frame_size);
-    else
-      fprintf(stderr, "  #%zu %p (code without stack maps: the remaining %zu bytes)\n", i, f.pc,
+    else if (!rest)
+      fprintf(stderr, "  #%zu %p %s (no stack map), %zu bytes\n", i, f.pc, name ? name : "?",
               f.frame_size);
+    else
+      fprintf(stderr, "  #%zu %p %s%s(the walk stops here: the remaining %zu bytes)\n", i, f.pc,
+              name ? name : "", name ? " " : "", f.frame_size);
     free(demangled);
   }
   if (shown < count) fprintf(stderr, "  ... %zu more\n", count - shown);

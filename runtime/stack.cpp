@@ -20,7 +20,7 @@ namespace morestack {
 namespace {
 
 uint64_t total_growths, total_shrinks, total_bytes_copied, total_move_ns;
-uint64_t total_frames_described, total_walks_undescribed, total_walks_broken;
+uint64_t total_frames_described, total_frames_foreign, total_walks_undescribed, total_walks_broken;
 uint64_t total_pointer_free_words, total_shrinks_refused;
 
 uint64_t now_ns() {
@@ -33,8 +33,10 @@ void count(uint64_t &counter, uint64_t n) { __atomic_add_fetch(&counter, n, __AT
 
 void count_walk(const ScanResult &r) {
   count(total_frames_described, r.walk.frames);
+  count(total_frames_foreign, r.walk.foreign);
   count(total_pointer_free_words, r.pointer_free_words);
-  if (r.walk.end == WalkEnd::Undescribed) count(total_walks_undescribed, 1);
+  if (r.walk.end == WalkEnd::Undescribed || r.walk.end == WalkEnd::NoFramePointer)
+    count(total_walks_undescribed, 1);
   if (r.walk.end == WalkEnd::Broken) count(total_walks_broken, 1);
 }
 
@@ -49,6 +51,7 @@ const char *walk_end_name(WalkEnd e) {
   switch (e) {
   case WalkEnd::Base: return "the stack's base";
   case WalkEnd::Undescribed: return "a frame without a stack map";
+  case WalkEnd::NoFramePointer: return "a dynamic frame with no frame pointer to find it by";
   case WalkEnd::Broken: return "a frame contradicting its stack map";
   }
   return "?";
@@ -75,7 +78,8 @@ void verify_move(const Stack &s, const FrameCursor &new_start, uintptr_t new_sp,
           "[%#lx, %#lx); the first at %#lx (offset %#lx from the top) holds %#lx",
           describe(s, name, sizeof name), stale, old_lo, old_hi, first_stale, s.hi - first_stale,
           *(const uintptr_t *)first_stale);
-  if (after.walk.frames != before.walk.frames || after.walk.end != before.walk.end ||
+  if (after.walk.frames != before.walk.frames || after.walk.foreign != before.walk.foreign ||
+      after.walk.end != before.walk.end ||
       s.hi - after.walk.end_sp != old_hi - before.walk.end_sp)
     fatal("verify: the frames of %s differ after the move: %zu described frames up to %s "
           "before, %zu up to %s after", describe(s, name, sizeof name), before.walk.frames,
@@ -154,7 +158,8 @@ GrowthTotals growth_totals() {
   auto get = [](const uint64_t &c) { return __atomic_load_n(&c, __ATOMIC_RELAXED); };
   return {get(total_growths),          get(total_shrinks),
           get(total_bytes_copied),     get(total_move_ns),
-          get(total_frames_described), get(total_walks_undescribed),
+          get(total_frames_described), get(total_frames_foreign),
+          get(total_walks_undescribed),
           get(total_walks_broken),     get(total_pointer_free_words),
           get(total_shrinks_refused)};
 }
@@ -171,12 +176,13 @@ size_t shrink_target(const Stack &s, size_t used, bool one_step) {
 
 namespace {
 
-// Shrinking is optional, so it happens only when every frame can be
-// walked: a frame of code built without the plugin (a C library callback on
-// the way to a yield, say) holds words the runtime can only guess about.
+// Shrinking is optional, so it happens only when the stack maps describe
+// every frame: a frame of code built without the plugin (a C library
+// callback on the way to a yield, say) holds words the runtime can only
+// guess about, even when its unwind information lets the walk step over it.
 bool walkable(const FrameCursor &start, uintptr_t hi) {
   WalkResult w = walk_frames(start, hi, [](const WalkedFrame &) {});
-  if (w.end == WalkEnd::Base) return true;
+  if (w.end == WalkEnd::Base && w.foreign == 0) return true;
   count(total_shrinks_refused, 1);
   return false;
 }

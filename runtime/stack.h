@@ -56,6 +56,7 @@ struct GrowthTotals {
   uint64_t bytes_copied;
   uint64_t move_ns;              // time spent copying and relocating
   uint64_t frames_described;     // frames relocated with their stack map
+  uint64_t frames_foreign;       // frames without maps walked over by unwind info
   uint64_t walks_undescribed;    // moves whose walk met a frame without a map
   uint64_t walks_broken;         // moves whose walk met a frame contradicting its map
   uint64_t pointer_free_words;   // words left alone as provably pointer-free

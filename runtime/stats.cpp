@@ -54,6 +54,7 @@ void morestack_get_process_stats(morestack_process_stats *out) {
   out->pool_bytes_in_use = p.bytes_in_use;
   out->move_ns = g.move_ns;
   out->frames_described = g.frames_described;
+  out->frames_foreign = g.frames_foreign;
   out->walks_undescribed = g.walks_undescribed;
   out->walks_broken = g.walks_broken;
   out->pointer_free_words = g.pointer_free_words;
@@ -74,10 +75,11 @@ void morestack_print_summary(void) {
           s.pool_bytes_in_use, s.pool_bytes_mapped);
   fprintf(stderr,
           "morestack: stack maps: %zu functions in %zu modules; moves relocated %llu described "
-          "frames, left %llu pointer-free words untouched, met %llu undescribed and %llu broken "
-          "walks; %llu shrinks refused\n",
+          "and %llu foreign frames, left %llu pointer-free words untouched, stopped %llu walks "
+          "early and met %llu broken ones; %llu shrinks refused\n",
           s.map_records, s.map_modules, (unsigned long long)s.frames_described,
-          (unsigned long long)s.pointer_free_words, (unsigned long long)s.walks_undescribed,
+          (unsigned long long)s.frames_foreign, (unsigned long long)s.pointer_free_words,
+          (unsigned long long)s.walks_undescribed,
           (unsigned long long)s.walks_broken, (unsigned long long)s.shrinks_refused);
 }
 

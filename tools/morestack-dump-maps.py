@@ -17,7 +17,7 @@ import struct
 import sys
 
 SECTION = b"morestack_maps"
-FLAGS = [(0x1, "split"), (0x2, "nosplit"), (0x4, "frame-known")]
+FLAGS = [(0x1, "split"), (0x2, "nosplit"), (0x4, "frame-known"), (0x8, "rbp-frame")]
 KINDS = {0: "ptrfree", 1: "pointers", 2: "unknown"}
 
 

@@ -92,14 +92,17 @@ typedef struct morestack_frame {
   const void *pc;       /* return address into the function */
   const char *function; /* symbol name (mangled for C++), NULL if unknown */
   size_t frame_size;    /* bytes of stack the frame occupies */
-  int described;        /* 1: built with the plugin; 0: the rest of the stack
-                           from the first frame of code built without it */
+  int described;        /* 1: built with the plugin; 0: code built without it
+                           (name from the dynamic symbol table, if any), or,
+                           last, the rest of the stack where the walk had
+                           to stop */
 } morestack_frame;
 /* Fill out[0..max) with the frames of a suspended fiber, innermost first
  * (the runtime's own frames are left out). Returns the number of frames,
- * which may exceed max. A walk that meets a frame of code built without the
- * plugin ends with one frame (described = 0) standing for the rest of the
- * stack. A running or finished fiber has no frames to report (returns 0). */
+ * which may exceed max. Frames of code built without the plugin are found
+ * through their unwind information; a walk that cannot go on ends with one
+ * frame (described = 0) standing for the rest of the stack. A running or
+ * finished fiber has no frames to report (returns 0). */
 size_t morestack_fiber_backtrace(const morestack_fiber *f, morestack_frame *out, size_t max);
 /* The same for the calling code's own stack, starting with the function
  * that calls morestack_backtrace. */
@@ -137,8 +140,12 @@ typedef struct morestack_process_stats {
   /* Moves (growths and shrinks) and the stack maps (docs/stack-maps.md): */
   uint64_t move_ns;           /* time spent copying and relocating */
   uint64_t frames_described;  /* frames relocated with their stack map */
-  uint64_t walks_undescribed; /* moves that met a frame of code built without
-                                 the plugin (scanned from there up) */
+  uint64_t frames_foreign;    /* frames of code built without the plugin,
+                                 stepped over with their unwind information
+                                 and scanned whole */
+  uint64_t walks_undescribed; /* moves whose walk had to stop (no unwind
+                                 information, or a dynamic frame not found):
+                                 scanned from there up */
   uint64_t walks_broken;      /* moves that met a frame contradicting its map */
   uint64_t pointer_free_words;/* words left untouched as provably pointer-free */
   uint64_t shrinks_refused;   /* shrinks skipped: a frame could not be walked */

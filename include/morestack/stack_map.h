@@ -15,10 +15,13 @@
  * into every module passes the module's [__start, __stop) to
  * __morestack_register_maps; a destructor unregisters it (dlclose).
  *
- * Frames: every function with a record keeps a frame pointer, so at each of
- * its call sites its canonical frame address is CFA = %rbp + 16, its return
- * address is at CFA - 8 and its caller's %rbp at CFA - 16. frame_size is
- * CFA minus %rsp at its call sites when that is a constant.
+ * Frames: at every call site of a function whose frame size is known (the
+ * plugin turns off push-based call sequences, so %rsp does not move in the
+ * body), the canonical frame address is CFA = %rsp + frame_size and the
+ * return address is at CFA - 8. Functions with a dynamic frame (VLAs,
+ * alloca, realignment) or flagged RBP_FRAME (inline assembly, which may move
+ * %rsp) keep a frame pointer: CFA = %rbp + 16, the caller's %rbp at
+ * CFA - 16.
  *
  * Stack objects: the static allocas of the frame, each with what it may hold:
  *   PTRFREE   no word of it can hold a pointer (floating point, narrow
@@ -46,6 +49,7 @@
 #define MORESTACK_MAP_SPLIT 0x1u       /* has the stack check */
 #define MORESTACK_MAP_NOSPLIT 0x2u     /* nosplit: no check, bounded frame */
 #define MORESTACK_MAP_FRAME_KNOWN 0x4u /* frame_size and objects are valid */
+#define MORESTACK_MAP_RBP_FRAME 0x8u   /* find the CFA from %rbp, not frame_size */
 
 /* object.kind */
 #define MORESTACK_MAP_PTRFREE 0u

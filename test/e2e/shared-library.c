@@ -18,7 +18,7 @@
 //
 // DYN: (FLAGS) BIND_NOW
 // MAPS: lib_deep: frame {{[0-9]+}}, split frame-known, code
-// MAPS: lib_print_backtrace: frame {{[0-9]+}}, split frame-known, code
+// MAPS: lib_print_backtrace: frame {{[0-9]+}}, split frame-known{{( rbp-frame)?}}, code
 //
 // CHECK: modules with maps: 2
 // CHECK-NEXT: lib_deep: ok, grew: yes, doubles untouched: yes

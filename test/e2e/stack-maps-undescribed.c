@@ -1,10 +1,11 @@
 // Frames the stack maps do not describe: a fiber grows inside a qsort()
-// comparator, so the walk of its stack meets glibc's qsort frame. Everything
-// from there up is scanned conservatively (the pointer in the fiber's own
-// frame, above qsort, is still relocated) and the move is counted as
-// undescribed. A shrink asked for inside the comparator is refused (the
-// runtime will not shrink a stack it cannot walk); the same request after
-// qsort returns shrinks it.
+// comparator, so the walk of its stack meets glibc's qsort frames. The walk
+// steps over them with their unwind information and scans them whole
+// (counted as foreign frames), and goes on precisely above: the pointer in
+// the fiber's own frame is relocated, and the double there holding its
+// address bits is left alone. A shrink asked for inside the comparator is
+// refused (the runtime does not shrink a stack with frames it can only
+// guess about); the same request after qsort returns shrinks it.
 //
 // RUN: %morestack_clang -O0 %s -o %t.O0
 // RUN: %t.O0 | FileCheck %s
@@ -14,13 +15,16 @@
 //
 // CHECK: sorted: yes
 // CHECK-NEXT: local reachable after the move: yes
-// CHECK-NEXT: undescribed walks: some
+// CHECK-NEXT: double above qsort untouched: yes
+// CHECK-NEXT: foreign frames: some, stopped walks: none
 // CHECK-NEXT: shrink inside qsort refused: yes
 // CHECK-NEXT: shrink after qsort: yes
 
 #include <morestack/morestack.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "Inputs/grow.h"
 
@@ -39,9 +43,17 @@ static int compare(const void *a, const void *b) {
   return *(const int *)a - *(const int *)b;
 }
 
+static void opaque(void *p) { __asm__ volatile("" : : "r"(p) : "memory"); }
+uintptr_t original;  /* a global, which no move changes */
+
 static void body(void *arg) {
   int local = 5;
   int *volatile p = &local;
+  opaque(&original);
+  original = (uintptr_t)&local;
+  double bits[2];  /* pointer-free: holds &local's bits, must not follow it */
+  memcpy(&bits[0], &original, sizeof original);
+  opaque(bits);
   int values[32];
   for (int i = 0; i < 32; i++) values[i] = (i * 7) % 32;
   qsort(values, 32, sizeof values[0], compare);
@@ -49,9 +61,14 @@ static void body(void *arg) {
   for (int i = 0; i < 32; i++) sorted &= values[i] == i;
   printf("sorted: %s\n", sorted ? "yes" : "no");
   printf("local reachable after the move: %s\n", p == &local && *p == 5 ? "yes" : "no");
+  uintptr_t kept;
+  memcpy(&kept, &bits[0], sizeof kept);
+  printf("double above qsort untouched: %s\n",
+         (uintptr_t)&local != original && kept == original ? "yes" : "no");
   morestack_process_stats ps;
   morestack_get_process_stats(&ps);
-  printf("undescribed walks: %s\n", ps.walks_undescribed ? "some" : "none");
+  printf("foreign frames: %s, stopped walks: %s\n", ps.frames_foreign ? "some" : "none",
+         ps.walks_undescribed ? "some" : "none");
   morestack_stack_stats st;
   morestack_current_stack_stats(&st);
   printf("shrink inside qsort refused: %s\n",

@@ -2,6 +2,7 @@
 // backend, and what the "morestack" GC printer writes.
 //
 // RUN: %clang -fplugin=%plugin -O2 -S -emit-llvm %s -o - | FileCheck %s --check-prefix=IR
+// RUN: %clang -fplugin=%plugin -fplugin-arg-morestack-frame-pointers -O2 -S -emit-llvm %s -o - | FileCheck %s --check-prefix=FP
 // RUN: %clang -fplugin=%plugin -O2 -c %s -o %t.o
 // RUN: %dump_maps %t.o | FileCheck %s --check-prefixes=MAP,MAP2
 // RUN: llvm-readelf -S %t.o | FileCheck %s --check-prefix=SEC
@@ -43,9 +44,10 @@ int leaf(int a) { return a * 3; }
 // MAP0-LABEL: leaf: frame {{[0-9]+}}, split frame-known
 // MAP2-LABEL: leaf: frame 8, split frame-known
 
-// Inline assembly may call behind the backend's back: a frame pointer even
-// in a leaf.
+// Inline assembly may move %rsp around a call of its own: the frame keeps a
+// frame pointer and the runtime finds it from %rbp.
 int with_asm(int a) { __asm__ volatile("" : "+r"(a)); return a; }
+// MAP-LABEL: with_asm: frame {{[0-9]+}}, split frame-known rbp-frame
 
 // nosplit functions are described too.
 __attribute__((no_split_stack)) int quiet(int a) { int v = a; use(&v); return v; }
@@ -69,8 +71,12 @@ int vla(int n) { char v[n]; use(v); return v[0]; }
 // IR-SAME: #[[ASM:[0-9]+]] gc "morestack"
 // IR: define{{.*}} void @morestack.register_maps() {{.*}}comdat
 // IR: call void @__morestack_register_maps(ptr @__start_morestack_maps, ptr @__stop_morestack_maps)
-// IR: attributes #[[LEAF]] = {{{.*}}"frame-pointer"="non-leaf"{{.*}}"split-stack"
-// IR: attributes #[[ASM]] = {{{.*}}"frame-pointer"="all"
+// IR: attributes #[[ASM]] = {{{.*}}"frame-pointer"="all"{{.*}}"morestack-rbp-frame"
+// Other functions are found from their frame size: no frame pointer is
+// added, unless asked for (frame-pointers):
+// IR-NOT: "frame-pointer"="non-leaf"
+// FP: define{{.*}} i32 @kinds({{.*}} #[[KINDS:[0-9]+]] gc "morestack"
+// FP: attributes #[[KINDS]] = {{{.*}}"frame-pointer"="non-leaf"
 
 // One section per text section, SHF_ALLOC | SHF_LINK_ORDER, 4-aligned:
 // SEC: morestack_maps PROGBITS {{[0-9a-f]+}} {{[0-9a-f]+}} {{[0-9a-f]+}} 00 AL {{[0-9]+}} 0 4

@@ -14,21 +14,25 @@ using namespace morestack;
 
 namespace {
 
-// A "function": only its address range matters to the walk.
+// Two "functions": only their address ranges matter to the walk.
 alignas(16) char fake_code[64];
+alignas(16) char fake_dynamic_code[64];
 
-// One record: frame of 160 bytes (CFA - %rsp), three objects.
+// Two records: "fake", a static frame of 160 bytes (CFA - %rsp) with three
+// objects, and "dyn", a dynamic frame (found from %rbp).
 struct alignas(4) FakeMaps {
   morestack_map_record record;
   morestack_map_object objects[3];
   uint8_t bitmap[4];
   char name[8];
+  morestack_map_record dynamic;
+  char dynamic_name[4];
 };
 
 FakeMaps make_maps() {
   FakeMaps m;
   memset(&m, 0, sizeof m);
-  m.record.size = sizeof m;  // code_end is set where the record finally sits
+  m.record.size = offsetof(FakeMaps, dynamic);  // code_end is set where the record finally sits
   m.record.code_size = sizeof fake_code;
   m.record.frame_size = 160;
   m.record.flags = MORESTACK_MAP_SPLIT | MORESTACK_MAP_FRAME_KNOWN;
@@ -42,6 +46,11 @@ FakeMaps make_maps() {
   // cfa-40: 16-byte union
   m.objects[2] = {-40, 16, MORESTACK_MAP_UNKNOWN, 0};
   strcpy(m.name, "fake");
+  m.dynamic.size = sizeof m.dynamic + sizeof m.dynamic_name;
+  m.dynamic.code_size = sizeof fake_dynamic_code;
+  m.dynamic.flags = MORESTACK_MAP_SPLIT;  // no FRAME_KNOWN: dynamic
+  m.dynamic.name = sizeof m.dynamic;
+  strcpy(m.dynamic_name, "dyn");
   return m;
 }
 
@@ -52,6 +61,8 @@ protected:
     // The record's code_end is relative to where it sits: compute it in place.
     maps->record.code_end =
         (int32_t)((intptr_t)(fake_code + sizeof fake_code) - (intptr_t)&maps->record.code_end);
+    maps->dynamic.code_end = (int32_t)((intptr_t)(fake_dynamic_code + sizeof fake_dynamic_code) -
+                                       (intptr_t)&maps->dynamic.code_end);
     __morestack_register_maps((const char *)maps, (const char *)(maps + 1));
   }
   void TearDown() override {
@@ -64,8 +75,10 @@ protected:
 TEST_F(FrameWalk, LooksUpTheRecordByAddress) {
   EXPECT_EQ(map_lookup((uintptr_t)fake_code), &maps->record);
   EXPECT_EQ(map_lookup((uintptr_t)fake_code + 63), &maps->record);
-  EXPECT_EQ(map_lookup((uintptr_t)fake_code + 64), nullptr);
+  EXPECT_NE(map_lookup((uintptr_t)fake_code + 64), &maps->record);  // one past the end
   EXPECT_STREQ(record_name(&maps->record), "fake");
+  EXPECT_EQ(map_lookup((uintptr_t)fake_dynamic_code + 1), &maps->dynamic);
+  EXPECT_STREQ(record_name(&maps->dynamic), "dyn");
 }
 
 // A 64-word stack: one described frame [sp, cfa) of 160 bytes at the
@@ -95,20 +108,48 @@ TEST_F(FrameWalk, VisitsTheDescribedFrameAndStopsAtUndescribedCode) {
   EXPECT_EQ(r.frames, 1u);
 }
 
-TEST_F(FrameWalk, AFrameSmallerThanItsRecordIsBroken) {
+TEST_F(FrameWalk, AStaticFrameLeavingTheStackIsBroken) {
   FakeStack s;
   FrameCursor c = s.start();
-  c.sp += 16;  // CFA - %rsp = 144 < frame_size 160
+  c.sp = s.hi() - 64;  // a 160-byte frame cannot start 64 bytes below the top
   WalkResult r = walk_frames(c, s.hi(), [](const WalkedFrame &) {});
   EXPECT_EQ(r.end, WalkEnd::Broken);
   EXPECT_EQ(r.frames, 0u);
 }
 
-TEST_F(FrameWalk, AFramePointerOutsideTheStackIsBroken) {
-  FakeStack s;
-  FrameCursor c = s.start();
-  c.rbp = s.hi() + 64;
-  EXPECT_EQ(walk_frames(c, s.hi(), [](const WalkedFrame &) {}).end, WalkEnd::Broken);
+// "fake" (static, 160 bytes) called by "dyn" (dynamic frame, %rbp = w[40]).
+struct TwoFrames : FakeStack {
+  FrameCursor start(bool fake_keeps_frame_pointer) {
+    ((uintptr_t *)cfa())[-1] = (uintptr_t)fake_dynamic_code + 7;  // return into dyn
+    w[40] = 0;      // dyn's caller's %rbp
+    w[41] = 1;      // dyn's return address: undescribed code
+    uintptr_t dyn_rbp = (uintptr_t)&w[40];
+    if (fake_keeps_frame_pointer) {
+      ((uintptr_t *)cfa())[-2] = dyn_rbp;  // saved by fake's prologue
+      return {(uintptr_t)fake_code + 5, (uintptr_t)w, cfa() - 16};
+    }
+    return {(uintptr_t)fake_code + 5, (uintptr_t)w, dyn_rbp};  // fake left %rbp alone...
+  }
+};
+
+TEST_F(FrameWalk, FollowsFramePointersToADynamicFrame) {
+  TwoFrames s;
+  std::vector<const MapRecord *> seen;
+  WalkResult r = walk_frames(s.start(true), s.hi(), [&](const WalkedFrame &f) { seen.push_back(f.record); });
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[1], &maps->dynamic);
+  EXPECT_EQ(r.end, WalkEnd::Undescribed);
+  EXPECT_EQ(r.end_sp, (uintptr_t)&s.w[42]);
+}
+
+TEST_F(FrameWalk, ADynamicFrameAfterAFrameWithoutFramePointerEndsTheWalk) {
+  // ...but the walk cannot know that: a frame without a frame pointer may
+  // have used %rbp as an ordinary register.
+  TwoFrames s;
+  WalkResult r = walk_frames(s.start(false), s.hi(), [](const WalkedFrame &) {});
+  EXPECT_EQ(r.end, WalkEnd::NoFramePointer);
+  EXPECT_EQ(r.frames, 1u);
+  EXPECT_EQ(r.end_sp, s.cfa());
 }
 
 TEST_F(FrameWalk, PointerRangesSkipExactlyThePointerFreeWords) {
