@@ -3,7 +3,8 @@
 # for the missed targets. Writes bench/results/profiles.txt (or --out DIR).
 # Needs the benchmarks built (bench/run.sh, or `make -C bench`), valgrind,
 # and perf (linux-perf; sampling on cpu-clock, which works in a VM without
-# hardware counters). Takes about a minute.
+# hardware counters). Takes about a minute. Outside a git checkout (a
+# `git archive` export), set BENCH_COMMIT to name the commit in the header.
 set -uo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -50,7 +51,7 @@ annotate() {  # annotate NAME SYMBOL LINES: the hottest instructions of SYMBOL
 }
 
 {
-  echo "bench/profile.sh, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$root" rev-parse --short HEAD)"
+  echo "bench/profile.sh, $(date -u '+%Y-%m-%d %H:%M UTC'), commit ${BENCH_COMMIT:-$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)}"
   echo "perf: cpu-clock sampling (no hardware counters in this VM); callgrind: instructions"
 
   section "1. Prologue: bintree, instructions by function (callgrind, depth 13)"
