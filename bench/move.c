@@ -3,8 +3,10 @@
  *
  * A fresh 2 KiB fiber recurses until it has used 15/16 of the target size
  * (1 MiB or 64 MiB, as in growth.c), growing by copying on the way. Every
- * frame holds one 64-word array that escapes to an empty asm statement (so
- * it stays in memory, initialised, and is part of every copy). Two shapes:
+ * frame holds one 64-word array that escapes through bench_escape() (so it
+ * stays in memory, initialised, and is part of every copy; the recursion
+ * itself has no inline assembly, which would give it a frame pointer).
+ * Two shapes:
  *
  *   doubles   `double a[64]`: the plugin's stack map says PTRFREE, so the
  *             relocation leaves those words alone (only the rest of the
@@ -82,7 +84,7 @@ __attribute__((noinline)) static double rec_doubles(long n, const double *up) {
   double a[WORDS];
   note_growth();
   for (int i = 0; i < WORDS; ++i) a[i] = (double)(n + i);
-  BENCH_KEEP(a);
+  bench_escape(a);
   if (n == 0) {
     leaf_frame = (uintptr_t)up - (uintptr_t)a;
     return a[1];
@@ -94,7 +96,7 @@ __attribute__((noinline)) static double rec_pointers(long n, void *const *up) {
   void *a[WORDS];
   note_growth();
   for (int i = 0; i < WORDS; ++i) a[i] = (void *)&up[i];
-  BENCH_KEEP(a);
+  bench_escape(a);
   if (n == 0) {
     leaf_frame = (uintptr_t)up - (uintptr_t)a;
     return (double)(uintptr_t)a[1];

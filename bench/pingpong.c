@@ -44,7 +44,7 @@ static uintptr_t leaf_frame;
 __attribute__((noinline)) static long deep(long n, const long *up) {
   long a[WORDS];
   for (int i = 0; i < WORDS; ++i) a[i] = n + i;
-  BENCH_KEEP(a);
+  bench_escape(a);
   if (n == 0) {
     leaf_frame = (uintptr_t)up - (uintptr_t)a;
     return a[0] + up[1];
