@@ -28,18 +28,22 @@ mkdir -p "$tmp" "$out"
 report="$out/profiles.txt"
 
 section() { printf '\n==== %s ====\n\n' "$*"; }
+# Long C++ symbol names (template lambdas of the runtime) shortened.
+short_names() {
+  sed -E 's/morestack::for_each_pointer_range<.*\{lambda\(morestack::WalkedFrame const&\)#1\}::operator\(\)/morestack::for_each_pointer_range<...>::{per-frame lambda}/'
+}
 # perf record on cpu-clock (DWARF call graphs: the runtime has no frame
 # pointers), then the top of the flat profile.
 flat() {  # flat NAME LINES command...
   local name="$1" lines="$2"; shift 2
   perf record -q --call-graph dwarf,16384 -F 1000 -e cpu-clock -o "$tmp/$name.data" "$@" >/dev/null 2>&1
   perf report -i "$tmp/$name.data" --stdio --no-children --sort sym -g none 2>/dev/null |
-    grep -E '^ +[0-9]' | head -"$lines"
+    grep -E '^ +[0-9]' | head -"$lines" | short_names
 }
 # The inclusive share (self + callees) of the named symbols.
 inclusive() {  # inclusive NAME REGEX
   perf report -i "$tmp/$1.data" --stdio --children --sort sym -g none 2>/dev/null |
-    grep -E '^ +[0-9]' | grep -E "$2"
+    grep -E '^ +[0-9]' | grep -E "$2" | short_names
 }
 callers() {  # callers NAME SYMBOL: call chains into SYMBOL
   perf report -i "$tmp/$1.data" --stdio --no-children --sort sym -S "$2" -g caller,2,callee,function,percent \
@@ -110,7 +114,7 @@ annotate() {  # annotate NAME SYMBOL LINES: the hottest instructions of SYMBOL
   section "3. Hot split, morestack: 1.28 M fresh 2 KiB fibers making one 2 -> 4 KiB growth each, and the loops (perf)"
   perf record -q -F 10000 -e cpu-clock -o "$tmp/hotsplit.data" "$B/hotsplit.morestack" 1000000 64 >/dev/null 2>&1
   perf report -i "$tmp/hotsplit.data" --stdio --no-children --sort sym -F sample,overhead,sym 2>/dev/null |
-    grep -E '^ +[0-9]' | sort -rn | head -12
+    grep -E '^ +[0-9]' | sort -rn | head -12 | short_names
 
   section "5. Switch: morestack fiber ping-pong (perf)"
   flat switch 8 "$B/switch.morestack" 5000000 3 switch
@@ -145,7 +149,7 @@ annotate() {  # annotate NAME SYMBOL LINES: the hottest instructions of SYMBOL
     perf record -q -F 10000 -e cpu-clock -o "$tmp/move-$shape.data" \
       "$B/move.morestack" 67108864 9 "$shape" grow >/dev/null 2>&1
     perf report -i "$tmp/move-$shape.data" --stdio --no-children --sort sym -F sample,overhead,sym 2>/dev/null |
-      grep -E '^ +[0-9]' | sort -rn | head -8
+      grep -E '^ +[0-9]' | sort -rn | head -8 | short_names
     echo "-- $shape, morestack::relocate_words, hottest instructions:"
     perf annotate -i "$tmp/move-$shape.data" --stdio -s morestack::relocate_words 2>/dev/null |
       grep -E '^ +[0-9]+\.[0-9]+ :' | sort -rn | head -3
