@@ -22,6 +22,7 @@
 
 #include "llvm/ADT/Statistic.h"
 #include "llvm/IR/Constants.h"
+#include "llvm/IR/InlineAsm.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/IntrinsicInst.h"
@@ -85,11 +86,23 @@ void keepStackPointerFixedAtCalls() {
     It->second->addOccurrence(0, "no-x86-call-frame-opt", "true");
 }
 
-bool hasInlineAsm(const Function &F) {
+/// Whether inline assembly in F may move %rsp around a call of its own (an
+/// empty asm, the usual compiler barrier, cannot). Conservative: any
+/// mention of the stack pointer or of a stack instruction counts.
+bool hasStackMovingAsm(const Function &F) {
+  static const char *const Words[] = {"sp", "push", "pop", "call", "ret", "enter", "leave", "jmp"};
   for (const BasicBlock &BB : F)
-    for (const Instruction &I : BB)
-      if (const auto *CB = dyn_cast<CallBase>(&I); CB && CB->isInlineAsm())
-        return true;
+    for (const Instruction &I : BB) {
+      const auto *CB = dyn_cast<CallBase>(&I);
+      if (!CB || !CB->isInlineAsm())
+        continue;
+      std::string Text = cast<InlineAsm>(CB->getCalledOperand())->getAsmString();
+      for (char &C : Text)
+        C = char(tolower((unsigned char)C));
+      for (const char *W : Words)
+        if (Text.find(W) != std::string::npos)
+          return true;
+    }
   return false;
 }
 
@@ -108,7 +121,7 @@ void describe(Function &F, bool FramePointers) {
   // The runtime finds a frame from its size (CFA = %rsp + frame size at
   // call sites). Inline assembly may move %rsp around a call it makes: such
   // functions keep a frame pointer and are found from it.
-  if (hasInlineAsm(F)) {
+  if (hasStackMovingAsm(F)) {
     F.addFnAttr(kRbpFrameFnAttr);
     F.addFnAttr("frame-pointer", "all");
   } else if (FramePointers && F.getFnAttribute("frame-pointer").getValueAsString() != "all") {

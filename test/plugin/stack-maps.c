@@ -44,10 +44,13 @@ int leaf(int a) { return a * 3; }
 // MAP0-LABEL: leaf: frame {{[0-9]+}}, split frame-known
 // MAP2-LABEL: leaf: frame 8, split frame-known
 
-// Inline assembly may move %rsp around a call of its own: the frame keeps a
-// frame pointer and the runtime finds it from %rbp.
-int with_asm(int a) { __asm__ volatile("" : "+r"(a)); return a; }
+// Inline assembly that may move %rsp around a call of its own: the frame
+// keeps a frame pointer and the runtime finds it from %rbp. An empty asm (a
+// compiler barrier) cannot, and changes nothing.
+int with_asm(int a) { __asm__ volatile("pushq %%rax; popq %%rax" : "+r"(a)); return a; }
 // MAP-LABEL: with_asm: frame {{[0-9]+}}, split frame-known rbp-frame
+int with_barrier(int a) { __asm__ volatile("" : "+r"(a) : : "memory"); return a; }
+// MAP-LABEL: with_barrier: frame {{[0-9]+}}, split frame-known{{$}}
 
 // nosplit functions are described too.
 __attribute__((no_split_stack)) int quiet(int a) { int v = a; use(&v); return v; }
