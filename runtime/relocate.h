@@ -87,10 +87,15 @@ ScanResult for_each_pointer_range(FrameCursor start, uintptr_t sp, uintptr_t hi,
         bool bitmap = o->kind == MORESTACK_MAP_POINTERS && (lo & 7) == 0;
         if (o->kind != MORESTACK_MAP_PTRFREE && !bitmap) continue;  // scanned with the rest
         scan_to(first);
-        for (uintptr_t w = first; w < last; w += 8) {
-          size_t i = (w - lo) / 8;
-          if (bitmap && (object_bitmap(r, o)[i / 8] >> (i % 8) & 1)) may_hold(w, w + 8);
-          else ++result.pointer_free_words;
+        if (bitmap) {
+          const uint8_t *bits = object_bitmap(r, o);
+          for (uintptr_t w = first; w < last; w += 8) {
+            size_t i = (w - lo) / 8;
+            if (bits[i / 8] >> (i % 8) & 1) may_hold(w, w + 8);
+            else ++result.pointer_free_words;
+          }
+        } else {
+          result.pointer_free_words += (last - first) / 8;
         }
         done = last;
       }

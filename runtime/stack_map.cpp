@@ -32,6 +32,25 @@ struct Index {
   Entry entries[];
 };
 
+// Recently found records, by return address: growths walk the same few
+// functions again and again. Entries are written and read without locks;
+// an entry is used only if its record's code range holds the address, so a
+// stale or mismatched one (two words written by different threads) is
+// merely a miss. Flushed when the index changes.
+constexpr size_t kCacheEntries = 512;
+struct CacheEntry {
+  uintptr_t pc;
+  const MapRecord *record;
+};
+CacheEntry cache[kCacheEntries];
+
+size_t cache_slot(uintptr_t pc) { return (pc ^ (pc >> 9)) % kCacheEntries; }
+
+bool covers(const MapRecord *r, uintptr_t pc) {
+  uintptr_t end = record_code_end(r);
+  return pc - (end - r->code_size) < r->code_size;
+}
+
 pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 Module modules[kMaxModules];
 size_t module_count;
@@ -77,12 +96,17 @@ void *rebuild(void *) {
   index->count = k;
   qsort(index->entries, k, sizeof(Entry), compare_entries);
   __atomic_store_n(&published, index, __ATOMIC_RELEASE);
+  for (CacheEntry &e : cache) __atomic_store_n(&e.record, nullptr, __ATOMIC_RELAXED);
   return nullptr;
 }
 
 } // namespace
 
 const MapRecord *map_lookup(uintptr_t pc) {
+  CacheEntry &slot = cache[cache_slot(pc)];
+  const MapRecord *cached = __atomic_load_n(&slot.record, __ATOMIC_RELAXED);
+  if (cached && __atomic_load_n(&slot.pc, __ATOMIC_RELAXED) == pc && covers(cached, pc))
+    return cached;
   const Index *index = __atomic_load_n(&published, __ATOMIC_ACQUIRE);
   if (!index) return nullptr;
   size_t lo = 0, hi = index->count;  // find the last entry with start <= pc
@@ -93,7 +117,10 @@ const MapRecord *map_lookup(uintptr_t pc) {
   }
   if (lo == 0) return nullptr;
   const Entry &e = index->entries[lo - 1];
-  return pc < e.end ? e.record : nullptr;
+  if (pc >= e.end) return nullptr;
+  __atomic_store_n(&slot.pc, pc, __ATOMIC_RELAXED);
+  __atomic_store_n(&slot.record, e.record, __ATOMIC_RELAXED);
+  return e.record;
 }
 
 bool in_runtime_frames(uintptr_t pc) {
