@@ -60,6 +60,8 @@ int main(int argc, char **argv) {
               count, depth, double(parked - before) / count);
   std::printf("all finished; checksum %ld (expected %ld)\n", total, long(count) * 15);
   fibers.clear();
-  morestack_print_summary();
+  std::fflush(stdout);
+  morestack_print_summary();  // process-wide, on stderr
+
   return total == long(count) * 15 ? 0 : 1;
 }
