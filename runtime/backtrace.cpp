@@ -39,7 +39,8 @@ size_t collect(const FrameCursor &start, uintptr_t hi, morestack_frame *out, siz
   if (stopped) *stopped = w.end != WalkEnd::Base;
   if (w.end != WalkEnd::Base) {
     const MapRecord *r = w.end == WalkEnd::NoFramePointer ? map_lookup(w.end_pc - 1) : nullptr;
-    if (n < max) out[n] = {(const void *)w.end_pc, r ? record_name(r) : nullptr, hi - w.end_sp, 0};
+    size_t rest = hi == UINTPTR_MAX ? 0 : hi - w.end_sp;  // unmanaged: top unknown
+    if (n < max) out[n] = {(const void *)w.end_pc, r ? record_name(r) : nullptr, rest, 0};
     ++n;
   }
   return n;
@@ -92,9 +93,12 @@ void *print_backtrace(void *p) {
     else if (!rest)
       fprintf(stderr, "  #%zu %p %s (no stack map), %zu bytes\n", i, f.pc, name ? name : "?",
               f.frame_size);
-    else
+    else if (f.frame_size)
       fprintf(stderr, "  #%zu %p %s%s(the walk stops here: the remaining %zu bytes)\n", i, f.pc,
               name ? name : "", name ? " " : "", f.frame_size);
+    else
+      fprintf(stderr, "  #%zu %p %s%s(the walk stops here)\n", i, f.pc, name ? name : "",
+              name ? " " : "");
     free(demangled);
   }
   if (shown < count) fprintf(stderr, "  ... %zu more\n", count - shown);

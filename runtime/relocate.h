@@ -62,14 +62,26 @@ struct ScanResult {
 
 // Split the live part [sp, hi) of a stopped stack, whose first frame is
 // `start`, into the word ranges that may hold pointers: calls
-// may_hold(begin, end) for each, in increasing order, covering every word
-// except those the maps prove pointer-free.
+// may_hold(begin, end) for each maximal run, in increasing order, covering
+// every word except those the maps prove pointer-free.
 template <class MayHold>
 ScanResult for_each_pointer_range(FrameCursor start, uintptr_t sp, uintptr_t hi, MayHold &&may_hold) {
   ScanResult result = {};
   uintptr_t done = sp;  // everything below is handled
+  // Adjacent ranges (the top of one frame, the bottom of the next) are
+  // passed on as one.
+  uintptr_t pending_lo = 0, pending_hi = 0;
+  auto emit = [&](uintptr_t lo, uintptr_t hi) {
+    if (lo == pending_hi) {
+      pending_hi = hi;
+      return;
+    }
+    if (pending_lo < pending_hi) may_hold(pending_lo, pending_hi);
+    pending_lo = lo;
+    pending_hi = hi;
+  };
   auto scan_to = [&](uintptr_t end) {
-    if (done < end) may_hold(done, end);
+    if (done < end) emit(done, end);
     if (done < end) done = end;
   };
   result.walk = walk_frames(start, hi, [&](const WalkedFrame &f) {
@@ -91,7 +103,7 @@ ScanResult for_each_pointer_range(FrameCursor start, uintptr_t sp, uintptr_t hi,
           const uint8_t *bits = object_bitmap(r, o);
           for (uintptr_t w = first; w < last; w += 8) {
             size_t i = (w - lo) / 8;
-            if (bits[i / 8] >> (i % 8) & 1) may_hold(w, w + 8);
+            if (bits[i / 8] >> (i % 8) & 1) emit(w, w + 8);
             else ++result.pointer_free_words;
           }
         } else {
@@ -103,6 +115,7 @@ ScanResult for_each_pointer_range(FrameCursor start, uintptr_t sp, uintptr_t hi,
     scan_to(f.cfa);
   });
   scan_to(hi);
+  if (pending_lo < pending_hi) may_hold(pending_lo, pending_hi);
   return result;
 }
 
