@@ -1,8 +1,10 @@
 //===- StackMapPass.cpp - Ask the backend for a map of every frame --------===//
 //
 // What this file does: see StackMapPass.h. Per described function:
-//   1. gc "morestack"; a frame pointer for functions with inline assembly
-//      (and, with frame-pointers, for every function that calls);
+//   1. gc "morestack"; a frame pointer (and kRbpFrameFnAttr) for functions
+//      whose inline assembly may move %rsp (and, with frame-pointers, a
+//      frame pointer for every function that calls); once per compilation,
+//      push-based call sequences off (-no-x86-call-frame-opt);
 //   2. classify every static alloca (StackObjectLayout.h); unless the frame
 //      may be realigned, make each one a gcroot carrying its layout's index,
 //      strip the lifetime markers of the precisely described ones, and add
