@@ -121,8 +121,8 @@ template <class Visit> WalkResult walk_frames(FrameCursor c, uintptr_t hi, Visit
       r = last;
     } else if ((r = map_lookup(c.pc - 1))) {
       last = r;
+      last_lo = record_code_start(r);
       last_hi = record_code_end(r);
-      last_lo = last_hi - r->code_size;
     }
     bool runtime = !r && in_runtime_frames(c.pc - 1);
     if (!r && !runtime) {

@@ -81,8 +81,9 @@ ScanResult for_each_pointer_range(FrameCursor start, uintptr_t sp, uintptr_t hi,
     pending_hi = hi;
   };
   auto scan_to = [&](uintptr_t end) {
-    if (done < end) emit(done, end);
-    if (done < end) done = end;
+    if (done >= end) return;
+    emit(done, end);
+    done = end;
   };
   result.walk = walk_frames(start, hi, [&](const WalkedFrame &f) {
     scan_to(f.sp);

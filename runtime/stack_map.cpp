@@ -46,15 +46,17 @@ CacheEntry cache[kCacheEntries];
 
 size_t cache_slot(uintptr_t pc) { return (pc ^ (pc >> 9)) % kCacheEntries; }
 
-bool covers(const MapRecord *r, uintptr_t pc) {
-  uintptr_t end = record_code_end(r);
-  return pc - (end - r->code_size) < r->code_size;
+bool covers(const MapRecord *r, uintptr_t pc) { return pc - record_code_start(r) < r->code_size; }
+
+void flush_cache() {
+  for (CacheEntry &e : cache) __atomic_store_n(&e.record, nullptr, __ATOMIC_RELAXED);
 }
 
 pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 Module modules[kMaxModules];
 size_t module_count;
 Index *published;  // read with acquire loads, written under `lock`
+bool stale;        // modules changed since `published` was built
 
 template <class Fn> void for_each_record(const Module &m, Fn fn) {
   const char *p = m.start;
@@ -90,14 +92,29 @@ void *rebuild(void *) {
   for (size_t i = 0; i < module_count; ++i)
     for_each_record(modules[i], [&](const MapRecord *r) {
       if (r->code_size == 0) return;
-      uintptr_t end = record_code_end(r);
-      index->entries[k++] = {end - r->code_size, end, r};
+      index->entries[k++] = {record_code_start(r), record_code_end(r), r};
     });
   index->count = k;
   qsort(index->entries, k, sizeof(Entry), compare_entries);
   __atomic_store_n(&published, index, __ATOMIC_RELEASE);
-  for (CacheEntry &e : cache) __atomic_store_n(&e.record, nullptr, __ATOMIC_RELAXED);
+  flush_cache();
   return nullptr;
+}
+
+// The index, built on first use after the modules changed: a program that
+// never moves a stack never sorts its records. Building may start on a
+// small stack (a backtrace from a fiber); sorting needs more, so it happens
+// on the system stack.
+const Index *current_index() {
+  if (__atomic_load_n(&stale, __ATOMIC_ACQUIRE)) {
+    pthread_mutex_lock(&lock);
+    if (stale) {
+      on_system_stack(rebuild, nullptr);
+      __atomic_store_n(&stale, false, __ATOMIC_RELEASE);
+    }
+    pthread_mutex_unlock(&lock);
+  }
+  return __atomic_load_n(&published, __ATOMIC_ACQUIRE);
 }
 
 } // namespace
@@ -107,7 +124,7 @@ const MapRecord *map_lookup(uintptr_t pc) {
   const MapRecord *cached = __atomic_load_n(&slot.record, __ATOMIC_RELAXED);
   if (cached && __atomic_load_n(&slot.pc, __ATOMIC_RELAXED) == pc && covers(cached, pc))
     return cached;
-  const Index *index = __atomic_load_n(&published, __ATOMIC_ACQUIRE);
+  const Index *index = current_index();
   if (!index) return nullptr;
   size_t lo = 0, hi = index->count;  // find the last entry with start <= pc
   while (lo < hi) {
@@ -129,7 +146,7 @@ bool in_runtime_frames(uintptr_t pc) {
 }
 
 size_t map_record_count() {
-  const Index *index = __atomic_load_n(&published, __ATOMIC_ACQUIRE);
+  const Index *index = current_index();
   return index ? index->count : 0;
 }
 
@@ -139,8 +156,8 @@ size_t map_module_count() { return __atomic_load_n(&module_count, __ATOMIC_RELAX
 
 using namespace morestack;
 
-// Constructors run wherever the loader runs them: for dlopen() from a fiber,
-// on a small stack. Sorting needs more, so it happens on the system stack.
+// Called by every module's constructor: only records the module (the index
+// is built on first use, see current_index()).
 extern "C" void __morestack_register_maps(const char *start, const char *stop) {
   if (!start || start >= stop) return;
   pthread_mutex_lock(&lock);
@@ -153,7 +170,7 @@ extern "C" void __morestack_register_maps(const char *start, const char *stop) {
     fatal("more than %zu modules with stack maps are loaded", kMaxModules);
   modules[module_count] = {start, stop};
   __atomic_store_n(&module_count, module_count + 1, __ATOMIC_RELAXED);
-  on_system_stack(rebuild, nullptr);
+  __atomic_store_n(&stale, true, __ATOMIC_RELEASE);
   pthread_mutex_unlock(&lock);
 }
 
@@ -163,7 +180,9 @@ extern "C" void __morestack_unregister_maps(const char *start, const char *stop)
     if (modules[i].start == start && modules[i].stop == stop) {
       modules[i] = modules[module_count - 1];
       __atomic_store_n(&module_count, module_count - 1, __ATOMIC_RELAXED);
-      on_system_stack(rebuild, nullptr);
+      // The module's code is about to go: no cached lookup may name it.
+      flush_cache();
+      __atomic_store_n(&stale, true, __ATOMIC_RELEASE);
       break;
     }
   pthread_mutex_unlock(&lock);

@@ -8,11 +8,11 @@
 //
 // Invariants:
 //  - The index is immutable once published: lookups (any thread, during a
-//    growth on the system stack, in a signal handler) read it without locks.
-//    Registration builds a new one under a mutex and publishes it with a
-//    release store; replaced indexes are never freed, since a reader may
-//    still hold one (modules register once; dlopen/dlclose churn leaks a
-//    few bytes per record each time).
+//    growth on the system stack) read it without locks. (Un)registration
+//    only marks it stale; the first lookup after that builds a new one
+//    under a mutex and publishes it with a release store. Replaced indexes
+//    are never freed, since a reader may still hold one (modules register
+//    once; dlopen/dlclose churn leaks a few bytes per record each time).
 //  - Records without a code range (code_size 0: assembled by an external
 //    assembler) are not indexed: their frames count as undescribed.
 #pragma once
@@ -30,6 +30,7 @@ using MapObject = morestack_map_object;
 inline uintptr_t record_code_end(const MapRecord *r) {
   return (uintptr_t)&r->code_end + (intptr_t)r->code_end;
 }
+inline uintptr_t record_code_start(const MapRecord *r) { return record_code_end(r) - r->code_size; }
 inline const MapObject *record_objects(const MapRecord *r) {
   return (const MapObject *)(r + 1);
 }
