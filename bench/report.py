@@ -350,6 +350,11 @@ def plot_all(data, out):
     S = lambda b, c, v: series(data, (b, c, v))  # noqa: E731
     MS, BASE, OTHER = "#2a7ab9", "#999999", "#e08a2c"
 
+    def save(fig, name):
+        fig.tight_layout()
+        fig.savefig(os.path.join(out, name), dpi=110)
+        plt.close(fig)
+
     # prologue: ratios per program
     progs = ["fib", "bintree", "nqueens", "parser", "json"]
     fig, ax = plt.subplots(figsize=(8, 4))
@@ -368,9 +373,7 @@ def plot_all(data, out):
     ax.set_ylabel("morestack ÷ plain clang -O2")
     ax.set_title("1. Prologue cost (median, min–max over runs)")
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(os.path.join(out, "prologue.png"), dpi=110)
-    plt.close(fig)
+    save(fig, "prologue.png")
 
     # growth: absolute times
     fig, axes = plt.subplots(1, 2, figsize=(10, 4))
@@ -381,9 +384,7 @@ def plot_all(data, out):
              [MS, BASE, BASE, OTHER, OTHER])
         ax.set_ylabel("ms")
         ax.set_title(f"2. Recursion reaching {c}")
-    fig.tight_layout()
-    fig.savefig(os.path.join(out, "growth.png"), dpi=110)
-    plt.close(fig)
+    save(fig, "growth.png")
 
     # hot split
     fig, ax = plt.subplots(figsize=(8, 4))
@@ -395,9 +396,7 @@ def plot_all(data, out):
          [MS, MS, MS, OTHER, OTHER], log=True)
     ax.set_ylabel("ns per call (log)")
     ax.set_title("3. Hot split: a call at a stack boundary")
-    fig.tight_layout()
-    fig.savefig(os.path.join(out, "hotsplit.png"), dpi=110)
-    plt.close(fig)
+    save(fig, "hotsplit.png")
 
     # memory
     fig, ax = plt.subplots(figsize=(7, 4))
@@ -416,9 +415,7 @@ def plot_all(data, out):
     ax.set_ylabel("KiB of resident memory per task")
     ax.set_title("4. Memory per parked task (all in)")
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(os.path.join(out, "memory.png"), dpi=110)
-    plt.close(fig)
+    save(fig, "memory.png")
 
     # switch and spawn
     fig, axes = plt.subplots(1, 2, figsize=(9, 4))
@@ -427,9 +424,7 @@ def plot_all(data, out):
              [MS, "#5a9e4b", OTHER])
         ax.set_ylabel("ns")
         ax.set_title(f"5. {title}")
-    fig.tight_layout()
-    fig.savefig(os.path.join(out, "switch.png"), dpi=110)
-    plt.close(fig)
+    save(fig, "switch.png")
 
     # skynet
     fig, ax = plt.subplots(figsize=(8, 4))
@@ -441,9 +436,7 @@ def plot_all(data, out):
          [MS, "#8fbfe0", OTHER, MS, "#8fbfe0", OTHER])
     ax.set_ylabel("ms")
     ax.set_title("6. Skynet: 1,111,111 tasks")
-    fig.tight_layout()
-    fig.savefig(os.path.join(out, "skynet.png"), dpi=110)
-    plt.close(fig)
+    save(fig, "skynet.png")
 
     # stack moves: µs per growth, move against the two memcpys
     fig, axes = plt.subplots(1, 2, figsize=(10, 4))
@@ -458,9 +451,7 @@ def plot_all(data, out):
         bars(ax, labels, ss, 1e3, cols)
         ax.set_ylabel("µs per growth")
         ax.set_title(f"7. One growth on the way to {size}")
-    fig.tight_layout()
-    fig.savefig(os.path.join(out, "move.png"), dpi=110)
-    plt.close(fig)
+    save(fig, "move.png")
 
     # ping-pong: ns per cycle (log), moves in the labels
     fig, ax = plt.subplots(figsize=(8, 4))
@@ -474,9 +465,7 @@ def plot_all(data, out):
         ax.set_title(f"8. Ping-pong: {after.median():.0f} moves in {cyc.median():,.0f} cycles with the backoff")
     else:
         ax.set_title("8. Ping-pong at a boundary")
-    fig.tight_layout()
-    fig.savefig(os.path.join(out, "pingpong.png"), dpi=110)
-    plt.close(fig)
+    save(fig, "pingpong.png")
 
 
 def main():
