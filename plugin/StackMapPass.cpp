@@ -1,14 +1,12 @@
 //===- StackMapPass.cpp - Ask the backend for a map of every frame --------===//
 //
 // What this file does: see StackMapPass.h. Per described function:
-//   1. gc "morestack"; a frame pointer (and kRbpFrameFnAttr) for functions
+//   1. kDescribeFnAttr; a frame pointer (and kRbpFrameFnAttr) for functions
 //      whose inline assembly may move %rsp (and, with frame-pointers, a
 //      frame pointer for every function that calls); once per compilation,
-//      push-based call sequences off (-no-x86-call-frame-opt);
-//   2. classify every static alloca (StackObjectLayout.h); unless the frame
-//      may be realigned, make each one a gcroot carrying its layout's index,
-//      strip the lifetime markers of the precisely described ones, and add
-//      the undef store that stops GC lowering from zeroing them;
+//      push-based call sequences and spill-slot sharing off;
+//   2. the lifetime markers of the allocas whose words are described
+//      precisely are removed (no stack colouring across kinds);
 //   3. once per module: the registration constructor and destructor.
 //
 // Where it runs: OptimizerLast, right after SplitStackPass, so it sees the
@@ -29,7 +27,6 @@
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/IntrinsicInst.h"
 #include "llvm/IR/Intrinsics.h"
-#include "llvm/IR/MDBuilder.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Transforms/Utils/ModuleUtils.h"
@@ -39,9 +36,7 @@
 using namespace llvm;
 
 STATISTIC(NumDescribed, "Functions given a stack map record");
-STATISTIC(NumRealigned, "Functions described without objects (realigned frame)");
-STATISTIC(NumObjects, "Stack objects described");
-STATISTIC(NumPrecise, "Stack objects described as PTRFREE or POINTERS");
+STATISTIC(NumPrecise, "Allocas described as PTRFREE or POINTERS");
 
 static cl::opt<bool> ClStackMaps(
     "morestack-stack-maps", cl::init(true),
@@ -54,38 +49,33 @@ namespace {
 constexpr StringLiteral kMapsDoneMetadata = "morestack.stack_maps";
 
 bool shouldDescribe(const Function &F) {
-  if (F.isDeclaration() || F.hasFnAttribute(Attribute::Naked) || F.hasGC())
+  if (F.isDeclaration() || F.hasFnAttribute(Attribute::Naked))
     return false;
   return F.hasFnAttribute(kSplitStackFnAttr) ||
          F.hasFnAttribute(kNosplitFnAttr) ||
          F.hasFnAttribute(kVarargThunkFnAttr);
 }
 
-/// Whether the backend may realign F's frame, addressing its objects from
-/// %rsp rather than %rbp (the printer then drops the objects anyway: a
-/// realigned frame has no static frame size).
-bool mayRealign(const Function &F, ArrayRef<AllocaInst *> Allocas) {
-  if (F.hasFnAttribute("stackrealign"))
-    return true;
-  for (AllocaInst *AI : Allocas)
-    if (AI->getAlign().value() > 16)
-      return true;
-  return false;
-}
-
 /// A function's frame is found from its size only if %rsp is the same at
 /// all its call sites. X86CallFrameOptimization would push stack arguments
 /// instead of storing them, lowering %rsp around some calls; it is a
 /// code-size optimisation, so it is turned off (-no-x86-call-frame-opt).
-void keepStackPointerFixedAtCalls() {
+///
+/// A spill slot shared by a 4-byte value and, at another time, a pointer
+/// would be neither a whole word nor pointer-free, so spill slots are not
+/// shared (-no-stack-slot-sharing): FrameMapWriter lists the narrow ones as
+/// pointer-free and the runtime relocates the others as words.
+void setCodegenOptions() {
   static bool Done = false;
   if (Done)
     return;
   Done = true;
   StringMap<cl::Option *> &Opts = cl::getRegisteredOptions();
-  auto It = Opts.find("no-x86-call-frame-opt");
-  if (It != Opts.end())
-    It->second->addOccurrence(0, "no-x86-call-frame-opt", "true");
+  for (const char *Name : {"no-x86-call-frame-opt", "no-stack-slot-sharing"}) {
+    auto It = Opts.find(Name);
+    if (It != Opts.end())
+      It->second->addOccurrence(0, Name, "true");
+  }
 }
 
 /// Whether inline assembly in F may move %rsp around a call of its own (an
@@ -119,7 +109,7 @@ void eraseLifetimeMarkers(AllocaInst *AI) {
 
 void describe(Function &F, bool FramePointers) {
   ++NumDescribed;
-  F.setGC(MORESTACK_MAP_GC_NAME);
+  F.addFnAttr(kDescribeFnAttr);
   // The runtime finds a frame from its size (CFA = %rsp + frame size at
   // call sites). Inline assembly may move %rsp around a call it makes: such
   // functions keep a frame pointer and are found from it.
@@ -129,55 +119,13 @@ void describe(Function &F, bool FramePointers) {
   } else if (FramePointers && F.getFnAttribute("frame-pointer").getValueAsString() != "all") {
     F.addFnAttr("frame-pointer", "non-leaf");
   }
-
-  BasicBlock &Entry = F.getEntryBlock();
-  SmallVector<AllocaInst *, 16> Allocas;
-  for (Instruction &I : Entry)
+  const DataLayout &DL = F.getParent()->getDataLayout();
+  for (Instruction &I : F.getEntryBlock())
     if (auto *AI = dyn_cast<AllocaInst>(&I); AI && AI->isStaticAlloca())
-      Allocas.push_back(AI);
-  if (Allocas.empty())
-    return;
-  if (mayRealign(F, Allocas)) {
-    ++NumRealigned;
-    return;
-  }
-
-  Module &M = *F.getParent();
-  const DataLayout &DL = M.getDataLayout();
-  LLVMContext &Ctx = F.getContext();
-  MDBuilder MDB(Ctx);
-  SmallVector<Metadata *, 16> Layouts;
-  SmallVector<AllocaInst *, 16> Roots;
-  for (AllocaInst *AI : Allocas) {
-    ObjectLayout L = classifyAlloca(*AI, DL);
-    if (L.Size == 0)
-      continue;
-    ++NumObjects;
-    if (L.Kind != MORESTACK_MAP_UNKNOWN) {
-      ++NumPrecise;
-      eraseLifetimeMarkers(AI);
-    }
-    Layouts.push_back(MDNode::get(
-        Ctx, {MDB.createConstant(ConstantInt::get(Type::getInt32Ty(Ctx), L.Kind)),
-              MDB.createConstant(ConstantInt::get(Type::getInt64Ty(Ctx), L.Size)),
-              MDString::get(Ctx, L.Bitmap)}));
-    Roots.push_back(AI);
-  }
-  // gcroots must name allocas that sit in the entry block's leading run of
-  // allocas, before the first instruction GC lowering looks at.
-  Instruction *InsertPt = &*Entry.getFirstNonPHIOrDbgOrAlloca();
-  for (AllocaInst *AI : Allocas)
-    AI->moveBefore(InsertPt);
-  IRBuilder<> B(InsertPt);
-  Function *GCRoot = Intrinsic::getDeclaration(&M, Intrinsic::gcroot);
-  for (size_t I = 0; I < Roots.size(); ++I)
-    B.CreateCall(GCRoot, {Roots[I], ConstantExpr::getIntToPtr(B.getInt64(I + 1), B.getPtrTy())});
-  // GC lowering null-initialises every root not stored to before the first
-  // possible safe point; an undef store says "initialised" and costs nothing
-  // (the backend drops it).
-  for (AllocaInst *AI : Allocas)
-    B.CreateStore(UndefValue::get(B.getInt8Ty()), AI);
-  F.setMetadata(kObjectsMetadata, MDNode::get(Ctx, Layouts));
+      if (classifyAlloca(*AI, DL).Kind != MORESTACK_MAP_UNKNOWN) {
+        ++NumPrecise;
+        eraseLifetimeMarkers(AI);
+      }
 }
 
 /// void @morestack.register_maps() { __morestack_register_maps(start, stop) }
@@ -221,10 +169,15 @@ void emitRegistration(Module &M, StringRef Name, StringRef Callee, bool Ctor) {
   // Priority 101, the first user priority: other constructors may already
   // grow stacks, and frames of modules not yet registered are merely
   // scanned conservatively.
-  if (Ctor)
+  if (Ctor) {
     appendToGlobalCtors(M, F, 101, F);
-  else
+    // The only function with this GC: it makes the backend instantiate the
+    // strategy, whose printer installs FrameMapWriter (it has no gcroots,
+    // so GC lowering leaves it alone).
+    F->setGC(MORESTACK_MAP_GC_NAME);
+  } else {
     appendToGlobalDtors(M, F, 101, F);
+  }
 }
 
 } // namespace
@@ -233,7 +186,7 @@ PreservedAnalyses StackMapPass::run(Module &M, ModuleAnalysisManager &) {
   if (!Enabled || !ClStackMaps || M.getNamedMetadata(kMapsDoneMetadata))
     return PreservedAnalyses::all();
   M.getOrInsertNamedMetadata(kMapsDoneMetadata);
-  keepStackPointerFixedAtCalls();
+  setCodegenOptions();
   bool Any = false;
   for (Function &F : M)
     if (shouldDescribe(F)) {

@@ -5,30 +5,30 @@
 //   instrumented or left nosplit for a stack map record
 //   (include/morestack/stack_map.h, docs/stack-maps.md). Frame sizes and the
 //   offsets of stack objects exist only after frame lowering, so the pass
-//   does not write the maps itself: it hands each function to LLVM's GC
-//   machinery, which computes exactly those facts, and StackMapPrinter.cpp
-//   (the "morestack" GC strategy's metadata printer) writes them out.
+//   does not write the maps itself: it marks the functions, and
+//   FrameMapWriter.cpp writes their records from the final machine frames
+//   (reached through the "morestack" GC strategy's metadata printer).
 //
 // Invariants (after the pass, for every function F it describes):
-//   - F has gc "morestack". The runtime finds F's frame from its size; if F
-//     has inline assembly (which may move %rsp around a call) it also has
+//   - F has kDescribeFnAttr. The runtime finds F's frame from its size; if
+//     F has inline assembly (which may move %rsp around a call) it also has
 //     "frame-pointer"="all" and kRbpFrameFnAttr, and is found from %rbp.
 //     With the frame-pointers option every F that calls keeps %rbp as a
 //     frame pointer ("non-leaf"), which lets the runtime follow %rbp through
 //     every frame to dynamic frames (VLAs) above.
 //   - Push-based call sequences are off for the whole compilation
-//     (-no-x86-call-frame-opt): %rsp is the same at every call site.
-//   - Every static alloca of F whose objects may be described precisely is
-//     an llvm.gcroot whose second operand is inttoptr(i + 1), i indexing
-//     F's !morestack.objects metadata ({kind, size, bitmap}); it has no
-//     lifetime markers (so stack colouring cannot give its slot to another
-//     object of a different kind), and an undef store right after the
-//     gcroot calls tells GC lowering not to null-initialise it.
-//   - Functions whose frames are realigned (over-aligned allocas,
-//     "stackrealign") get no gcroots: their object offsets are not relative
-//     to the frame pointer, so they are described without objects.
+//     (-no-x86-call-frame-opt): %rsp is the same at every call site. Spill
+//     slots are not shared (-no-stack-slot-sharing): a slot that held a
+//     4-byte value and, at another time, a pointer would be neither a whole
+//     word nor pointer-free.
+//   - A static alloca of F whose type tells which words may hold a pointer
+//     (PTRFREE, POINTERS: StackObjectLayout.h) has no lifetime markers, so
+//     that stack colouring cannot give its slot to an object of another
+//     kind. No IR is added to F: no gcroot, no store.
 //   - The module gets a COMDAT constructor and destructor that register its
-//     [__start_morestack_maps, __stop_morestack_maps) with the runtime.
+//     [__start_morestack_maps, __stop_morestack_maps) with the runtime; the
+//     constructor has gc "morestack", which makes the backend create the
+//     printer that writes the records.
 //
 //===----------------------------------------------------------------------===//
 #ifndef MORESTACK_PLUGIN_STACKMAPPASS_H
@@ -38,8 +38,8 @@
 
 namespace morestack {
 
-/// The function metadata holding the layouts of the gcroot'ed objects.
-inline constexpr llvm::StringLiteral kObjectsMetadata = "morestack.objects";
+/// Function attribute: FrameMapWriter writes a record for this function.
+inline constexpr llvm::StringLiteral kDescribeFnAttr = "morestack-describe";
 
 /// Function attribute: the runtime must find this frame from %rbp.
 inline constexpr llvm::StringLiteral kRbpFrameFnAttr = "morestack-rbp-frame";

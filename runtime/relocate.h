@@ -88,11 +88,12 @@ ScanResult for_each_pointer_range(FrameCursor start, uintptr_t sp, uintptr_t hi,
   result.walk = walk_frames(start, hi, [&](const WalkedFrame &f) {
     scan_to(f.sp);
     const MapRecord *r = f.record;
-    if (r && (r->flags & MORESTACK_MAP_FRAME_KNOWN)) {
+    if (r && r->num_objects) {
+      const uintptr_t base = (r->flags & MORESTACK_MAP_SP_OBJECTS) ? f.sp : f.cfa;
       const MapObject *o = record_objects(r);
       for (const MapObject *end = o + r->num_objects; o < end; ++o) {
         if (o->kind == MORESTACK_MAP_UNKNOWN) continue;
-        uintptr_t lo = f.cfa + (intptr_t)o->cfa_offset;
+        uintptr_t lo = base + (intptr_t)o->cfa_offset;
         uintptr_t first = (lo + 7) & ~uintptr_t(7), last = (lo + o->size) & ~uintptr_t(7);
         if (first < done) first = done;
         if (last > f.cfa) last = f.cfa;

@@ -17,7 +17,8 @@ import struct
 import sys
 
 SECTION = b"morestack_maps"
-FLAGS = [(0x1, "split"), (0x2, "nosplit"), (0x4, "frame-known"), (0x8, "rbp-frame")]
+FLAGS = [(0x1, "split"), (0x2, "nosplit"), (0x4, "frame-known"), (0x8, "rbp-frame"),
+         (0x10, "sp-objects")]
 KINDS = {0: "ptrfree", 1: "pointers", 2: "unknown"}
 
 
@@ -61,7 +62,8 @@ def dump(path):
             print(line)
             for i in range(nobj):
                 off, osize, kind, bitmap = struct.unpack_from("<iIII", data, base + 24 + 16 * i)
-                text = "  object cfa%d size %d %s" % (off, osize, KINDS.get(kind, "?%d" % kind))
+                base_name = "sp+" if flags & 0x10 else "cfa"
+                text = "  object %s%d size %d %s" % (base_name, off, osize, KINDS.get(kind, "?%d" % kind))
                 if kind == 1:
                     bits = "".join(
                         "1" if data[base + bitmap + w // 8] >> (w % 8) & 1 else "0"

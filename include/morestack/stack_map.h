@@ -41,8 +41,8 @@
 #define MORESTACK_MAP_REGISTER "__morestack_register_maps"
 #define MORESTACK_MAP_UNREGISTER "__morestack_unregister_maps"
 /* The name of the GC strategy (and metadata printer) the plugin registers in
- * LLVM: the mechanism that gives it frame sizes and stack object offsets
- * after frame lowering. */
+ * LLVM: the way a plugin gets to see the final machine frames
+ * (plugin/FrameMapWriter.cpp). */
 #define MORESTACK_MAP_GC_NAME "morestack"
 
 /* record.flags */
@@ -50,6 +50,9 @@
 #define MORESTACK_MAP_NOSPLIT 0x2u     /* nosplit: no check, bounded frame */
 #define MORESTACK_MAP_FRAME_KNOWN 0x4u /* frame_size and objects are valid */
 #define MORESTACK_MAP_RBP_FRAME 0x8u   /* find the CFA from %rbp, not frame_size */
+#define MORESTACK_MAP_SP_OBJECTS 0x10u /* object offsets are from the frame's
+                                          %rsp at call sites (a realigned
+                                          frame), not from the CFA */
 
 /* object.kind */
 #define MORESTACK_MAP_PTRFREE 0u
@@ -72,9 +75,11 @@ struct morestack_map_record {
   uint32_t name;       /* offset of the name from the record start */
 };
 
-/* One stack object, sorted by cfa_offset. */
+/* One stack object, sorted by offset. */
 struct morestack_map_object {
-  int32_t cfa_offset; /* the object starts at CFA + cfa_offset */
+  int32_t cfa_offset; /* the object starts at CFA + cfa_offset (or, with
+                         MORESTACK_MAP_SP_OBJECTS, at the frame's lowest
+                         address + cfa_offset) */
   uint32_t size;      /* bytes */
   uint32_t kind;      /* MORESTACK_MAP_PTRFREE / POINTERS / UNKNOWN */
   uint32_t bitmap;    /* POINTERS: offset from the record start of one bit per

@@ -1,5 +1,5 @@
 // Stack map records (docs/stack-maps.md): what StackMapPass asks of the
-// backend, and what the "morestack" GC printer writes.
+// backend, and what FrameMapWriter writes from the final frames.
 //
 // RUN: %clang -fplugin=%plugin -O2 -S -emit-llvm %s -o - | FileCheck %s --check-prefix=IR
 // RUN: %clang -fplugin=%plugin -fplugin-arg-morestack-frame-pointers -O2 -S -emit-llvm %s -o - | FileCheck %s --check-prefix=FP
@@ -13,6 +13,8 @@
 // RUN: %clang -fplugin=%plugin -fplugin-arg-morestack-no-stack-maps -O2 -c %s -o %t.none.o
 // RUN: %dump_maps %t.none.o | FileCheck %s --check-prefix=NONE
 // RUN: %clang -fplugin=%plugin -fplugin-arg-morestack-allow-lto -flto -O2 -S -emit-llvm %s -o - | FileCheck %s --check-prefix=LTO
+// Textual assembly gets code ranges too (local labels, no symbol sizes):
+// RUN: %clang -fplugin=%plugin -O2 -S %s -o - | FileCheck %s --check-prefix=ASM
 
 #include <stdint.h>
 #include <string.h>
@@ -22,7 +24,9 @@ struct S { double d; int *p; double e[3]; };
 union U { double d; void *p; };
 
 // Every kind of object: PTRFREE (doubles, ints), POINTERS (a struct with
-// one pointer field: bitmap 01000), UNKNOWN (byte buffer, union).
+// one pointer field: bitmap 01000), UNKNOWN (byte buffer, union). Only what
+// the runtime skips is listed: UNKNOWN objects are scanned with the rest of
+// the frame, like spill slots and saved registers.
 int kinds(int n) {
   double arr[8];
   struct S s;
@@ -35,9 +39,8 @@ int kinds(int n) {
 // MAP-LABEL: kinds: frame {{[0-9]+}}, split frame-known
 // MAP-DAG: object cfa-{{[0-9]+}} size 64 ptrfree
 // MAP-DAG: object cfa-{{[0-9]+}} size 40 pointers 01000
-// MAP-DAG: object cfa-{{[0-9]+}} size 8 unknown
-// MAP-DAG: object cfa-{{[0-9]+}} size 32 unknown
 // MAP-DAG: object cfa-{{[0-9]+}} size 4 ptrfree
+// MAP-NOT: unknown
 
 // A leaf keeps its frameless form at -O2 (no frame pointer, no check).
 int leaf(int a) { return a * 3; }
@@ -57,29 +60,50 @@ __attribute__((no_split_stack)) int quiet(int a) { int v = a; use(&v); return v;
 // MAP-LABEL: quiet: frame {{[0-9]+}}, nosplit frame-known
 // MAP-NEXT: object cfa-{{[0-9]+}} size 4 ptrfree
 
-// A VLA: no static frame size, so no objects (the frame is scanned whole).
-int vla(int n) { char v[n]; use(v); return v[0]; }
+// A VLA: no static frame size; the CFA comes from %rbp, and the static
+// objects are still described from it.
+int vla(int n) { char v[n]; double d[4]; use(v); use(d); return v[0]; }
 // MAP-LABEL: vla: frame dynamic, split{{$}}
-// MAP-NOT: object
+// MAP-NEXT: object cfa-{{[0-9]+}} size 32 ptrfree
 
-// IR-LABEL: define{{.*}} i32 @kinds(
-// IR-SAME: gc "morestack" !morestack.objects
-// IR: call void @llvm.gcroot(ptr {{.*}}, ptr inttoptr (i64 1 to ptr))
+// An over-aligned object realigns the frame: %rsp, not the CFA, locates the
+// objects.
+int realigned(int n) { _Alignas(64) double d[4]; use(d); return n; }
+// MAP-LABEL: realigned: frame dynamic, split sp-objects
+// MAP-NEXT: object sp+{{[0-9]+}} size 32 ptrfree
+
+// A spill slot narrower than a word holds stale bytes beside the value: it
+// is listed as pointer-free (O0 spills everything).
+int spills(int a, long b) { use(&b); return a + (int)b; }
+// MAP0-LABEL: spills: frame {{[0-9]+}}, split frame-known
+// MAP0: object cfa-{{[0-9]+}} size 4 ptrfree
+
+// No gcroot, no store: the functions are only marked, and their frames
+// are read after frame lowering.
+// IR: define{{.*}} i32 @kinds({{.*}} #[[KINDS:[0-9]+]] {
+// IR-NOT: llvm.gcroot
 // Precisely described objects lose their lifetime markers (no stack colouring
 // may give their slot to an object of another kind).
 // IR-NOT: @llvm.lifetime.start.p0(i64 64
 // IR-LABEL: define{{.*}} i32 @leaf(
-// IR-SAME: #[[LEAF:[0-9]+]] gc "morestack"
-// IR-LABEL: define{{.*}} i32 @with_asm(
-// IR-SAME: #[[ASM:[0-9]+]] gc "morestack"
-// IR: define{{.*}} void @morestack.register_maps() {{.*}}comdat
+// IR: define{{.*}} i32 @with_asm({{.*}} #[[ASMATTR:[0-9]+]] {
+// The registration constructor is the only function with the GC (it makes
+// the backend create the printer that writes the records):
+// IR: define{{.*}} void @morestack.register_maps() {{.*}}comdat gc "morestack"
 // IR: call void @__morestack_register_maps(ptr @__start_morestack_maps, ptr @__stop_morestack_maps)
-// IR: attributes #[[ASM]] = {{{.*}}"frame-pointer"="all"{{.*}}"morestack-rbp-frame"
+// IR: attributes #[[KINDS]] = {{{.*}}"morestack-describe"
+// IR: attributes #[[ASMATTR]] = {{{.*}}"frame-pointer"="all"{{.*}}"morestack-rbp-frame"
 // Other functions are found from their frame size: no frame pointer is
 // added, unless asked for (frame-pointers):
 // IR-NOT: "frame-pointer"="non-leaf"
-// FP: define{{.*}} i32 @kinds({{.*}} #[[KINDS:[0-9]+]] gc "morestack"
+// FP: define{{.*}} i32 @kinds({{.*}} #[[KINDS:[0-9]+]] {
 // FP: attributes #[[KINDS]] = {{{.*}}"frame-pointer"="non-leaf"
+
+// ASM-LABEL: kinds:
+// ASM-NEXT: .Lmorestack_begin[[N:[0-9]+]]:
+// ASM: .section morestack_maps,"ao",@progbits,.text
+// ASM: .long .Lfunc_end[[E:[0-9]+]]-.Ltmp{{[0-9]+}}
+// ASM-NEXT: .long .Lfunc_end[[E]]-.Lmorestack_begin[[N]]
 
 // One section per text section, SHF_ALLOC | SHF_LINK_ORDER, 4-aligned:
 // SEC: morestack_maps PROGBITS {{[0-9a-f]+}} {{[0-9a-f]+}} {{[0-9a-f]+}} 00 AL {{[0-9]+}} 0 4
@@ -88,7 +112,8 @@ int vla(int n) { char v[n]; use(v); return v[0]; }
 // REL: Relocation section '.relamorestack_maps'
 // REL: R_X86_64_PC32 {{[0-9a-f]+}} .text
 // REL-NOT: R_X86_64_64
+// REL: Relocation section
 
 // NONE: no stack maps
 // LTO-NOT: gc "morestack"
-// LTO-NOT: llvm.gcroot
+// LTO-NOT: morestack-describe
