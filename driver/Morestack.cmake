@@ -23,13 +23,11 @@
 #                   link libraries: -ldl -lpthread
 #                   relinked when the runtime changes
 #   SHARED, MODULE  link options -fuse-ld=lld (lld rewrites the prologues of
-#                   functions that call uninstrumented code),
-#                     -Wl,--whole-archive <libmorestack_shlib.a> -Wl,--no-whole-archive
-#                     -Wl,-z,now
-#                   The runtime is not linked in: it belongs, once, in the
-#                   executable, which must be morestack_enable()d itself (it
-#                   exports __morestack*, which the shim's weak definitions
-#                   defer to; see docs/stack-maps.md, "Shared libraries").
+#                   functions that call uninstrumented code). The runtime is
+#                   not linked in: it belongs, once, in the executable, which
+#                   must be morestack_enable()d itself (it exports
+#                   __morestack*, which the stubs the plugin puts in every
+#                   module jump to; see plugin/RuntimeStubs.h).
 #   STATIC, OBJECT  compile options only; link the library into a
 #                   morestack_enable()d executable.
 #
@@ -49,7 +47,7 @@ if(CMAKE_VERSION VERSION_LESS 3.20)
   message(FATAL_ERROR "Morestack.cmake needs CMake 3.20 or newer (this is ${CMAKE_VERSION})")
 endif()
 
-# morestack_set_paths(PLUGIN <file> RUNTIME <file> SHLIB_SHIM <file> INCLUDE_DIR <dir>
+# morestack_set_paths(PLUGIN <file> RUNTIME <file> INCLUDE_DIR <dir>
 #                     [PLUGIN_FILE_DEPENDS <file>] [RUNTIME_FILE_DEPENDS <file>]
 #                     [CLANG <file>] [CLANGXX <file>] [DEPENDS <targets>...])
 # Where morestack's pieces are; called by morestack-config.cmake or by
@@ -59,14 +57,14 @@ endif()
 # works from every directory of the project.
 function(morestack_set_paths)
   cmake_parse_arguments(PARSE_ARGV 0 ARG ""
-    "PLUGIN;RUNTIME;SHLIB_SHIM;INCLUDE_DIR;PLUGIN_FILE_DEPENDS;RUNTIME_FILE_DEPENDS;CLANG;CLANGXX" "DEPENDS")
+    "PLUGIN;RUNTIME;INCLUDE_DIR;PLUGIN_FILE_DEPENDS;RUNTIME_FILE_DEPENDS;CLANG;CLANGXX" "DEPENDS")
   if(NOT ARG_PLUGIN_FILE_DEPENDS)
     set(ARG_PLUGIN_FILE_DEPENDS "${ARG_PLUGIN}")
   endif()
   if(NOT ARG_RUNTIME_FILE_DEPENDS)
     set(ARG_RUNTIME_FILE_DEPENDS "${ARG_RUNTIME}")
   endif()
-  foreach(key PLUGIN RUNTIME SHLIB_SHIM INCLUDE_DIR PLUGIN_FILE_DEPENDS RUNTIME_FILE_DEPENDS CLANG CLANGXX DEPENDS)
+  foreach(key PLUGIN RUNTIME INCLUDE_DIR PLUGIN_FILE_DEPENDS RUNTIME_FILE_DEPENDS CLANG CLANGXX DEPENDS)
     set_property(GLOBAL PROPERTY MORESTACK_${key} "${ARG_${key}}")
   endforeach()
 endfunction()
@@ -144,7 +142,6 @@ function(morestack_enable target)
   endif()
   get_property(plugin GLOBAL PROPERTY MORESTACK_PLUGIN)
   get_property(runtime GLOBAL PROPERTY MORESTACK_RUNTIME)
-  get_property(shlib_shim GLOBAL PROPERTY MORESTACK_SHLIB_SHIM)
   get_property(include_dir GLOBAL PROPERTY MORESTACK_INCLUDE_DIR)
   get_property(deps GLOBAL PROPERTY MORESTACK_DEPENDS)
   get_property(plugin_file_dep GLOBAL PROPERTY MORESTACK_PLUGIN_FILE_DEPENDS)
@@ -186,10 +183,6 @@ function(morestack_enable target)
                         "LINKER:--export-dynamic-symbol=morestack_*")
     set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS "${runtime_file_dep}")
   elseif(type STREQUAL "SHARED_LIBRARY" OR type STREQUAL "MODULE_LIBRARY")
-    if(NOT shlib_shim)
-      message(FATAL_ERROR "morestack_enable(${target}): the shared-library shim's path is not set")
-    endif()
-    target_link_options(${target} PRIVATE -fuse-ld=lld
-                        "LINKER:--whole-archive,${shlib_shim},--no-whole-archive" "LINKER:-z,now")
+    target_link_options(${target} PRIVATE -fuse-ld=lld)
   endif()
 endfunction()

@@ -25,6 +25,7 @@
 #include "SplitStackPass.h"
 #include "DynamicAllocaReserve.h"
 #include "NosplitMarking.h"
+#include "RuntimeStubs.h"
 #include "VarargOutlining.h"
 
 #include "morestack/abi.h"
@@ -246,6 +247,7 @@ PreservedAnalyses SplitStackPass::run(Module &M, ModuleAnalysisManager &) {
   consumeNosplitAnnotations(M);
   if (!Instrumenter(M, Opts, TheReport.get()).run())
     return PreservedAnalyses::all();
+  emitRuntimeStubs(M);
   if (Opts.NosplitBudget != NosplitBudgetMode::Off) {
     NosplitGraph Local; // still warns about library calls without codegen
     (Graph ? *Graph : Local).collect(M, [&M](StringRef Msg) {

@@ -289,6 +289,20 @@ __morestack_call_on_stack:
 	.cfi_endproc
 	.size	__morestack_call_on_stack, .-__morestack_call_on_stack
 
+/* The twins that the stubs in shared libraries jump to (plugin/
+ * RuntimeStubs.h, MORESTACK_STUBBED_ENTRIES): same code, a name the
+ * executable exports to them (the wrappers link it with
+ * --export-dynamic-symbol=__morestack*). In the executable the plain names
+ * may end up hidden, merged with the stubs of its own objects. */
+.macro EXPORT_TWIN name
+	.globl	\name\()_export
+	.type	\name\()_export,@function
+	.set	\name\()_export, \name
+.endm
+	EXPORT_TWIN __morestack
+	EXPORT_TWIN __morestack_non_split
+	EXPORT_TWIN __morestack_reserve
+
 	/* Callable from small stacks without lld's non-split reserve, and no
 	 * split-stack prologue here for lld to adjust (split_stack_note.h). */
 	.section .note.GNU-split-stack,"",@progbits

@@ -315,3 +315,6 @@ extern "C" void *__morestack_allocate_stack_space(size_t bytes) {
         "morestack plugin (which grows the stack before every dynamic alloca); rebuild it with "
         "-fplugin=MorestackPlugin.so or morestack-clang", bytes);
 }
+// Its twin for shared libraries' stubs (morestack.S, EXPORT_TWIN).
+extern "C" void *__morestack_allocate_stack_space_export(size_t bytes)
+    __attribute__((alias("__morestack_allocate_stack_space")));

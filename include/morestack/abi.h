@@ -80,4 +80,20 @@
  * the stack (by copying) if not. The plugin calls it before dynamic allocas. */
 #define MORESTACK_FN_RESERVE "__morestack_reserve"
 
+/* Every runtime entry point that code built with the plugin calls. Each
+ * module (object, shared library) gets a hidden stub of each from the plugin
+ * (plugin/RuntimeStubs.cpp), which jumps through the GOT to the twin named
+ * <entry>MORESTACK_EXPORT_SUFFIX that the executable's runtime exports
+ * (runtime/morestack.S). In the executable the runtime's own definitions
+ * win over the stubs. X(entry) for each. */
+#define MORESTACK_STUBBED_ENTRIES(X)                                            \
+  X(__morestack)                                                                \
+  X(__morestack_non_split)                                                      \
+  X(__morestack_reserve)                                                        \
+  X(__morestack_allocate_stack_space)
+#define MORESTACK_EXPORT_SUFFIX "_export"
+/* The stub a module's entry stubs jump to when the process's runtime did
+ * not export the twins: it prints why and stops. */
+#define MORESTACK_FN_UNBOUND "__morestack_unbound"
+
 #endif /* MORESTACK_ABI_H */

@@ -66,8 +66,10 @@ __attribute__((nosplit)) int nosplit_vla(unsigned n) {
 }
 // WARN: warning: morestack: nosplit function 'nosplit_vla' has 1 dynamic alloca(s)/VLA(s): their size is not covered by the nosplit budget of 768 bytes
 
-// IR: declare void @__morestack_reserve(i64) [[ATTR:#[0-9]+]]
-// IR: attributes [[ATTR]] = { nounwind }
+// The module's own stub of the runtime entry (plugin/RuntimeStubs.h):
+// IR: define linkonce_odr hidden void @__morestack_reserve(i64 %0) [[ATTR:#[0-9]+]] comdat {
+// IR-NEXT: call void asm sideeffect "movq __morestack_reserve_export@GOTPCREL(%rip), %r11
+// IR: attributes [[ATTR]] = { naked noinline nounwind
 
 // The reserve call precedes the allocation; the backend's own check for it
 // (against %fs:0x70, with the __morestack_allocate_stack_space fallback)

@@ -6,6 +6,9 @@
 /* Recursion inside the library: grows whatever stack calls it. Each level
  * keeps a pointer to its caller's local and a double holding that local's
  * address bits; after the growth the pointer follows, the double does not. */
+#ifdef EXPORT_ONE /* built with -fvisibility=hidden */
+__attribute__((visibility("default")))
+#endif
 int lib_deep(int n, int *parent, uintptr_t *bits_ok) {
   int local = n;
   double shadow;

@@ -1,0 +1,108 @@
+// ms_call_on_stack(Call *c, void *stack_top): call c->fn with c's argument
+// registers and stack words, with %rsp just below stack_top (16-aligned at
+// the call). Records %rsp at the call and the return registers. Built with
+// plain clang, never with the morestack plugin.
+        .text
+        .globl  ms_call_on_stack
+        .type   ms_call_on_stack,@function
+        .p2align 4
+ms_call_on_stack:
+        .cfi_startproc
+        .cfi_undefined rip          // unwinders and backtrace() stop here
+        pushq   %rbp
+        pushq   %rbx
+        pushq   %r12
+        pushq   %r13
+        pushq   %r14
+        pushq   %r15
+        subq    $8, %rsp
+        movq    %rdi, %rbx
+        movq    %rsp, %r12
+        movq    192(%rbx), %rcx     // nstk
+        leaq    0(,%rcx,8), %rax
+        movq    %rsi, %rdx
+        subq    %rax, %rdx
+        andq    $-16, %rdx
+        movq    %rdx, 584(%rbx)     // call_rsp
+        movq    %rdx, %rsp
+        xorl    %eax, %eax
+1:      cmpq    %rcx, %rax
+        jae     2f
+        movq    200(%rbx,%rax,8), %r8
+        movq    %r8, (%rsp,%rax,8)
+        incq    %rax
+        jmp     1b
+2:      movdqu  56(%rbx), %xmm0
+        movdqu  72(%rbx), %xmm1
+        movdqu  88(%rbx), %xmm2
+        movdqu  104(%rbx), %xmm3
+        movdqu  120(%rbx), %xmm4
+        movdqu  136(%rbx), %xmm5
+        movdqu  152(%rbx), %xmm6
+        movdqu  168(%rbx), %xmm7
+        movq    8(%rbx), %rdi
+        movq    16(%rbx), %rsi
+        movq    24(%rbx), %rdx
+        movq    32(%rbx), %rcx
+        movq    40(%rbx), %r8
+        movq    48(%rbx), %r9
+        movq    0(%rbx), %r11
+        movq    184(%rbx), %rax     // al: vector registers used (variadic callees)
+        callq   *%r11
+        movq    %rax, 592(%rbx)
+        movq    %rdx, 600(%rbx)
+        movdqu  %xmm0, 608(%rbx)
+        movq    624(%rbx), %rcx
+        testq   %rcx, %rcx
+        jz      3f
+        fstpt   640(%rbx)
+        cmpq    $2, %rcx
+        jb      3f
+        fstpt   656(%rbx)
+3:      movq    %r12, %rsp
+        addq    $8, %rsp
+        popq    %r15
+        popq    %r14
+        popq    %r13
+        popq    %r12
+        popq    %rbx
+        popq    %rbp
+        ret
+        .cfi_endproc
+        .size   ms_call_on_stack, .-ms_call_on_stack
+
+// ms_repoison_below_here(): refill [g_region_lo, %rsp) with the current
+// poison byte (everything below its own return address), so that a thunk
+// can measure a later phase alone.
+        .globl  ms_repoison_below_here
+        .type   ms_repoison_below_here,@function
+        .p2align 4
+ms_repoison_below_here:
+        .cfi_startproc
+        movq    g_region_lo(%rip), %rdi
+        movq    %rsp, %rcx
+        subq    %rdi, %rcx
+        jbe     1f
+        movzbl  g_poison_byte(%rip), %eax
+        cld
+        rep stosb
+1:      ret
+        .cfi_endproc
+        .size   ms_repoison_below_here, .-ms_repoison_below_here
+
+// Lazy-binding probes: a tail jump through this program's own PLT, so the
+// first call runs the dynamic linker's resolver at exactly the caller's %rsp.
+        .macro  PLT_PROBE name, target
+        .globl  \name
+        .type   \name,@function
+\name:  jmp     \target@PLT
+        .size   \name, .-\name
+        .endm
+#ifdef PLT_PROBES_C
+        PLT_PROBE plt_probe_libc, labs
+        PLT_PROBE plt_probe_libm, cbrt
+#endif
+#ifdef PLT_PROBES_CXX
+        PLT_PROBE plt_probe_libstdcxx, _ZNSt6chrono3_V212steady_clock3nowEv
+#endif
+        .section .note.GNU-stack,"",@progbits

@@ -1,0 +1,118 @@
+// stack-needs harness: run one library call on a poisoned private stack and
+// report how deep below the call it wrote. Built with plain clang (never with
+// the morestack plugin). See README.md.
+#pragma once
+#include <stddef.h>
+#include <stdint.h>
+
+// One call, in registers and stack words, made by ms_call_on_stack
+// (call_on_stack.S). Offsets are fixed: the assembly uses them.
+struct Call {
+  void *fn;               //   0: callee
+  uint64_t gpr[6];        //   8: rdi rsi rdx rcx r8 r9
+  uint64_t xmm[8][2];     //  56: xmm0..xmm7
+  uint64_t nxmm;          // 184: al for variadic callees
+  uint64_t nstk;          // 192: words in stk
+  uint64_t stk[48];       // 200: stack arguments, lowest address first
+  uint64_t call_rsp;      // 584: out: %rsp at the call instruction
+  uint64_t ret_rax;       // 592
+  uint64_t ret_rdx;       // 600
+  uint64_t ret_xmm0[2];   // 608
+  uint64_t x87_pops;      // 624: in: x87 registers the callee returns (1: long double)
+  uint64_t pad_;          // 632
+  long double ret_st0;    // 640
+  long double ret_st1;    // 656
+  // Not used by the assembly:
+  unsigned ngpr;
+  intptr_t param;         // Test::param, for setups shared by several tests
+  int sub;                // which of Test::nsub calls of one repetition
+  void *user[4];          // free for setup/teardown (objects to release)
+
+  Call &p(const void *v) { return i((uint64_t)(uintptr_t)v); }
+  Call &i(uint64_t v) {
+    if (ngpr < 6) gpr[ngpr++] = v; else push(v);
+    return *this;
+  }
+  Call &d(double v) {
+    if (nxmm < 8) { __builtin_memcpy(&xmm[nxmm][0], &v, 8); xmm[nxmm][1] = 0; nxmm++; }
+    else { uint64_t w; __builtin_memcpy(&w, &v, 8); push(w); }
+    return *this;
+  }
+  Call &f(float v) {  // a float parameter (not variadic: those are doubles)
+    if (nxmm < 8) { xmm[nxmm][0] = 0; xmm[nxmm][1] = 0; __builtin_memcpy(&xmm[nxmm][0], &v, 4); nxmm++; }
+    else { uint64_t w = 0; __builtin_memcpy(&w, &v, 4); push(w); }
+    return *this;
+  }
+  Call &ld(long double v) {  // class MEMORY: 16-byte aligned stack slot
+    if (nstk & 1) push(0);
+    uint64_t w[2] = {0, 0};
+    __builtin_memcpy(w, &v, 10);
+    push(w[0]); push(w[1]);
+    return *this;
+  }
+  Call &push(uint64_t v) { if (nstk < 48) stk[nstk++] = v; return *this; }
+  Call &x87(unsigned n = 1) { x87_pops = n; return *this; }
+  Call &call(void *target) { fn = target; return *this; }
+  void *rp() const { return (void *)(uintptr_t)ret_rax; }
+};
+
+static_assert(offsetof(Call, gpr) == 8, "asm offsets");
+static_assert(offsetof(Call, xmm) == 56, "asm offsets");
+static_assert(offsetof(Call, nxmm) == 184, "asm offsets");
+static_assert(offsetof(Call, nstk) == 192, "asm offsets");
+static_assert(offsetof(Call, stk) == 200, "asm offsets");
+static_assert(offsetof(Call, call_rsp) == 584, "asm offsets");
+static_assert(offsetof(Call, ret_rax) == 592, "asm offsets");
+static_assert(offsetof(Call, ret_xmm0) == 608, "asm offsets");
+static_assert(offsetof(Call, x87_pops) == 624, "asm offsets");
+static_assert(offsetof(Call, ret_st0) == 640, "asm offsets");
+static_assert(offsetof(Call, ret_st1) == 656, "asm offsets");
+
+extern "C" void ms_call_on_stack(Call *c, void *stack_top);
+
+// Thunks (small functions of this program run on the private stack) record
+// %rsp right before the call they measure; the need is counted from there
+// rather than from the thunk's own entry.
+extern "C" volatile uintptr_t g_mark_sp;
+#define MARK_SP() \
+  do { uintptr_t sp_; __asm__ volatile("mov %%rsp, %0" : "=r"(sp_)::"memory"); g_mark_sp = sp_; } while (0)
+
+// Re-poison the private stack below the current frame (used to measure a
+// later phase of a thunk on its own, e.g. _Unwind_Resume after a cleanup).
+extern "C" void ms_repoison_below_here(void);
+
+enum : unsigned {
+  T_CALLBACK = 1u << 0,  // calls back into user code: measured with a trivial callback
+  T_NORETURN = 1u << 1,  // never returns: each repetition runs in a forked child
+  T_THREAD = 1u << 2,    // run the repetitions in a new thread (not the main thread)
+  T_LAZY = 1u << 3,      // measures the dynamic linker's lazy binding (first call only)
+  T_INFO = 1u << 4,      // scenario measurement: reported, never a table entry
+};
+
+typedef void (*SetupFn)(Call &);
+struct Test {
+  const char *sym;      // table key: the ELF symbol a call site references
+  const char *variant;  // what the arguments exercise
+  SetupFn setup;        // fills the arguments (and c.fn for thunks); runs on the normal stack
+  SetupFn teardown;     // may be null; sees the return registers
+  unsigned flags;
+  const char *note;     // comment for the generated table
+  intptr_t param;       // passed to setup/teardown as c.param
+  int nsub;             // calls per repetition (c.sub = 0..nsub-1), e.g. several arguments
+};
+
+void register_test(const Test &t);
+inline void reg(const char *sym, const char *variant, SetupFn s, SetupFn td = nullptr, unsigned flags = 0,
+                const char *note = nullptr, intptr_t param = 0, int nsub = 1) {
+  register_test(Test{sym, variant, s, td, flags, note, param, nsub});
+}
+void register_tests();  // defined by each program (tests_*.cpp)
+void tests_init();      // ditto: fills static data, in the measuring process, before any test
+
+// Registration shorthands: MT(symbol, variant, setup statements using `c`).
+#define MT(sym, variant, ...) reg(sym, variant, [](Call &c) { __VA_ARGS__; })
+#define MTF(flags, note, sym, variant, ...) reg(sym, variant, [](Call &c) { __VA_ARGS__; }, nullptr, flags, note)
+#define MTT(sym, variant, setup, teardown) \
+  reg(sym, variant, [](Call &c) { setup; }, [](Call &c) { (void)c; teardown; })
+#define MTTF(flags, note, sym, variant, setup, teardown) \
+  reg(sym, variant, [](Call &c) { setup; }, [](Call &c) { (void)c; teardown; }, flags, note)
