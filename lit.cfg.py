@@ -37,3 +37,12 @@ subst.append(("%dump_maps", config.python + " " + os.path.join(config.morestack_
 subst.append(("%python", config.python))
 
 config.available_features.add("x86_64-linux")
+# CPU features some end-to-end tests need (vector registers across a move).
+try:
+    with open("/proc/cpuinfo") as f:
+        cpu_flags = set(next((l for l in f if l.startswith("flags")), "").split())
+    for feature in ("avx2", "avx512f"):
+        if feature in cpu_flags:
+            config.available_features.add(feature)
+except OSError:
+    pass

@@ -4,11 +4,14 @@
  * (frame_walk.h). Plain #defines so that the assembler can include it.
  *
  * The growth save area (morestack.S, SAVE_REGISTERS), at the `sp` that
- * __morestack_grow and __morestack_shrink_current receive:
- *     sp + 0 .. 127      %xmm0..%xmm7
- *     sp + 128 .. 231    %rdi %rsi %rdx %rcx %r8 %r9 %rax %rbx %rbp %r12..%r15
- *     sp + 256           return address of the call into the runtime
- *     sp + 264           (prologue entries only) the checked function's own
+ * __morestack_grow and __morestack_shrink_current receive: the general
+ * registers only (vector registers are saved on the system stack, see
+ * vector_state.h), so that the save area is small (it counts against the
+ * nosplit budget) and the registers that hold stack addresses move with the
+ * stack:
+ *     sp + 0 .. 103      %rdi %rsi %rdx %rcx %r8 %r9 %rax %rbx %rbp %r12..%r15
+ *     sp + 112           return address of the call into the runtime
+ *     sp + 120           (prologue entries only) the checked function's own
  *                        return address: that function has no frame yet
  *
  * A suspended stack (__morestack_switch), at Stack::saved_sp:
@@ -20,21 +23,20 @@
 
 #include <morestack/abi.h>
 
-#define SAVE_XMM 0 /* xmm0..xmm7, 16 bytes each */
-#define SAVE_RDI 128
-#define SAVE_RSI 136
-#define SAVE_RDX 144
-#define SAVE_RCX 152
-#define SAVE_R8 160
-#define SAVE_R9 168
-#define SAVE_RAX 176
-#define SAVE_RBX 184
-#define SAVE_RBP 192
-#define SAVE_R12 200
-#define SAVE_R13 208
-#define SAVE_R14 216
-#define SAVE_R15 224
-/* 232..255: padding, keeps %rsp 16-byte aligned */
+#define SAVE_RDI 0
+#define SAVE_RSI 8
+#define SAVE_RDX 16
+#define SAVE_RCX 24
+#define SAVE_R8 32
+#define SAVE_R9 40
+#define SAVE_RAX 48
+#define SAVE_RBX 56
+#define SAVE_RBP 64
+#define SAVE_R12 72
+#define SAVE_R13 80
+#define SAVE_R14 88
+#define SAVE_R15 96
+/* 104..111: padding (MORESTACK_SAVE_AREA is a multiple of 16) */
 
 /* Offset from the save area to the return address of the first frame that
  * exists: for the prologue entry points the function being checked has not

@@ -32,19 +32,12 @@
 
 #define GUARD %fs:MORESTACK_GUARD_TLS_OFFSET
 
-/* Save-area layout: frames.h. */
+/* Save-area layout: frames.h. General registers only: they may hold
+ * pointers into the stack, so they are saved on it and move with it. */
 
 .macro SAVE_REGISTERS
 	subq	$MORESTACK_SAVE_AREA, %rsp
 	.cfi_adjust_cfa_offset MORESTACK_SAVE_AREA
-	movups	%xmm0, SAVE_XMM+0(%rsp)
-	movups	%xmm1, SAVE_XMM+16(%rsp)
-	movups	%xmm2, SAVE_XMM+32(%rsp)
-	movups	%xmm3, SAVE_XMM+48(%rsp)
-	movups	%xmm4, SAVE_XMM+64(%rsp)
-	movups	%xmm5, SAVE_XMM+80(%rsp)
-	movups	%xmm6, SAVE_XMM+96(%rsp)
-	movups	%xmm7, SAVE_XMM+112(%rsp)
 	movq	%rdi, SAVE_RDI(%rsp)
 	movq	%rsi, SAVE_RSI(%rsp)
 	movq	%rdx, SAVE_RDX(%rsp)
@@ -61,14 +54,6 @@
 .endm
 
 .macro RESTORE_REGISTERS
-	movups	SAVE_XMM+0(%rsp), %xmm0
-	movups	SAVE_XMM+16(%rsp), %xmm1
-	movups	SAVE_XMM+32(%rsp), %xmm2
-	movups	SAVE_XMM+48(%rsp), %xmm3
-	movups	SAVE_XMM+64(%rsp), %xmm4
-	movups	SAVE_XMM+80(%rsp), %xmm5
-	movups	SAVE_XMM+96(%rsp), %xmm6
-	movups	SAVE_XMM+112(%rsp), %xmm7
 	movq	SAVE_RDI(%rsp), %rdi
 	movq	SAVE_RSI(%rsp), %rsi
 	movq	SAVE_RDX(%rsp), %rdx
@@ -86,9 +71,48 @@
 	.cfi_adjust_cfa_offset -MORESTACK_SAVE_AREA
 .endm
 
-/* With the save area at %rsp and (frame, extra) in %rsi/%rdx: run `fn`
- * (__morestack_grow, or __morestack_shrink_current) on the system stack;
- * it returns where the save area is now; restore from there. */
+/* Save / restore the vector registers (all of %xmm/%ymm/%zmm state the
+ * machine has, and the mask registers: vector_state.h) at %rsp, which is
+ * 64-byte aligned with __morestack_vector_area_size bytes above it. The
+ * runtime's C++ is free to clobber any of them. %rax, %rdx and %r11 are
+ * scratch here. */
+.macro SAVE_VECTORS
+	movl	__morestack_xsave_mask(%rip), %eax
+	movl	__morestack_xsave_mask+4(%rip), %edx
+	testl	%eax, %eax
+	jz	1f
+	/* XSAVE writes XSTATE_BV; the rest of the 64-byte header must be 0 for
+	 * XRSTOR, and this memory is whatever the system stack held before. */
+	xorl	%r11d, %r11d
+	movq	%r11, 512(%rsp)
+	movq	%r11, 520(%rsp)
+	movq	%r11, 528(%rsp)
+	movq	%r11, 536(%rsp)
+	movq	%r11, 544(%rsp)
+	movq	%r11, 552(%rsp)
+	movq	%r11, 560(%rsp)
+	movq	%r11, 568(%rsp)
+	xsave64	(%rsp)
+	jmp	2f
+1:	fxsave64 (%rsp)          /* no XSAVE: %xmm0..15 and MXCSR */
+2:
+.endm
+
+.macro RESTORE_VECTORS
+	movl	__morestack_xsave_mask(%rip), %eax
+	movl	__morestack_xsave_mask+4(%rip), %edx
+	testl	%eax, %eax
+	jz	1f
+	xrstor64 (%rsp)
+	jmp	2f
+1:	fxrstor64 (%rsp)
+2:
+.endm
+
+/* With the save area at %rsp and (frame, extra, ra_offset) in %rsi/%rdx/%rcx:
+ * run `fn` (__morestack_grow, or __morestack_shrink_current) on the system
+ * stack as fn(save area, frame, extra, ra_offset, vector area); it returns
+ * where the save area is now; restore from there. */
 .macro MOVE_ON_SYSTEM_STACK fn
 	movq	%rsp, %rdi
 	movq	__morestack_thread@GOTTPOFF(%rip), %rax
@@ -98,9 +122,16 @@
 	andq	$-16, %rsp
 	call	__morestack_no_system_stack  /* (save area in %rdi): aborts */
 8:	movq	%rax, %rsp
-	andq	$-16, %rsp
+	subq	__morestack_vector_area_size(%rip), %rsp
+	andq	$-64, %rsp
+	movq	%rdx, %r9                   /* `extra`: SAVE_VECTORS uses %rdx */
+	SAVE_VECTORS
+	movq	%r9, %rdx
+	movq	%rsp, %r8
 	call	\fn                         /* -> new address of the save area */
-	movq	%rax, %rsp
+	movq	%rax, %r9
+	RESTORE_VECTORS
+	movq	%r9, %rsp
 	RESTORE_REGISTERS
 	/* Wipe the save area, now below %rsp: it holds pointers into the stack,
 	 * and the frame about to be built on top of it would otherwise start

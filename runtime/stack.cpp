@@ -12,6 +12,7 @@
 #include "quarantine.h"
 #include "relocate.h"
 #include "stack_pool.h"
+#include "vector_state.h"
 
 #include <string.h>
 #include <time.h>
@@ -143,7 +144,8 @@ void stack_release(Stack &s) {
   s.lo = s.hi = s.saved_sp = 0;
 }
 
-uintptr_t stack_move(Stack &s, size_t new_size, uintptr_t sp, const FrameCursor &start) {
+uintptr_t stack_move(Stack &s, size_t new_size, uintptr_t sp, const FrameCursor &start,
+                     void *vectors) {
   const uint64_t t0 = now_ticks();
   note_first_move(t0);
   const uintptr_t old_lo = s.lo, old_hi = s.hi;
@@ -162,6 +164,7 @@ uintptr_t stack_move(Stack &s, size_t new_size, uintptr_t sp, const FrameCursor 
   ScanResult scan = for_each_pointer_range(start, sp, old_hi, [&](uintptr_t a, uintptr_t b) {
     relocate_words((uintptr_t *)(a + delta), (uintptr_t *)(b + delta), sp, old_hi, delta, key);
   });
+  if (vectors) relocate_vector_state(vectors, sp, old_hi, delta);
 
   s.lo = new_lo;
   s.hi = new_hi;
@@ -212,8 +215,9 @@ bool walkable(const FrameCursor &start, uintptr_t hi) {
   return false;
 }
 
-uintptr_t shrink_to(Stack &s, size_t new_size, uintptr_t sp, const FrameCursor &start) {
-  uintptr_t new_sp = stack_move(s, new_size, sp, start);
+uintptr_t shrink_to(Stack &s, size_t new_size, uintptr_t sp, const FrameCursor &start,
+                    void *vectors = nullptr) {
+  uintptr_t new_sp = stack_move(s, new_size, sp, start, vectors);
   ++s.stats.shrinks;
   s.shrank_since_growth = true;
   count(total_shrinks, 1);
@@ -254,7 +258,8 @@ bool stack_shrink_at_safe_point(Stack &s) {
 
 using namespace morestack;
 
-extern "C" uintptr_t __morestack_grow(uintptr_t sp, size_t frame, size_t extra, size_t ra_offset) {
+extern "C" uintptr_t __morestack_grow(uintptr_t sp, size_t frame, size_t extra, size_t ra_offset,
+                                      void *vectors) {
   ThreadState &t = thread_state();
   Stack *s = t.current;
   write_guard(0);
@@ -274,7 +279,7 @@ extern "C" uintptr_t __morestack_grow(uintptr_t sp, size_t frame, size_t extra, 
   while (new_size < need) new_size *= 2;
   if (new_size > config.max_stack) new_size = config.max_stack;
 
-  uintptr_t new_sp = stack_move(*s, new_size, sp, cursor_at_save_area(sp, ra_offset));
+  uintptr_t new_sp = stack_move(*s, new_size, sp, cursor_at_save_area(sp, ra_offset), vectors);
   ++s->stats.growths;
   if (s->shrank_since_growth) {  // it shrank and needed the room again: shrink later next time
     s->shrank_since_growth = false;
@@ -285,14 +290,15 @@ extern "C" uintptr_t __morestack_grow(uintptr_t sp, size_t frame, size_t extra, 
   return new_sp;
 }
 
-extern "C" uintptr_t __morestack_shrink_current(uintptr_t sp) {
+extern "C" uintptr_t __morestack_shrink_current(uintptr_t sp, size_t, size_t, size_t, void *vectors) {
   Stack *s = thread_state().current;
   write_guard(0);
   uintptr_t new_sp = sp;
   if (s && s->contains(sp)) {
     size_t new_size = shrink_target(*s, s->hi - sp, /*one_step=*/false);
     FrameCursor start = cursor_at_save_area(sp, SAVE_AREA_RA_BODY);
-    if (new_size != s->size() && walkable(start, s->hi)) new_sp = shrink_to(*s, new_size, sp, start);
+    if (new_size != s->size() && walkable(start, s->hi))
+      new_sp = shrink_to(*s, new_size, sp, start, vectors);
   }
   write_guard(s ? s->guard() : 0);
   return new_sp;

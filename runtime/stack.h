@@ -33,8 +33,10 @@ void stack_release(Stack &s);
 // Move the live part [sp, s.hi) into a new block of new_size bytes.
 // Returns the new stack pointer (sp moved by the same delta as the block top).
 // `start` is the stack's first frame (frame_walk.h), for the frame-by-frame
-// relocation.
-uintptr_t stack_move(Stack &s, size_t new_size, uintptr_t sp, const FrameCursor &start);
+// relocation; `vectors`, if not null, the saved vector registers of the
+// stopped code (vector_state.h), relocated like the other saved registers.
+uintptr_t stack_move(Stack &s, size_t new_size, uintptr_t sp, const FrameCursor &start,
+                     void *vectors = nullptr);
 
 constexpr uint32_t kShrinkQuietSafePoints = 4;
 constexpr uint32_t kShrinkMaxBackoff = 1u << 16;
@@ -66,8 +68,11 @@ GrowthTotals growth_totals();
 
 } // namespace morestack
 
-// Called by morestack.S on the system stack (see there).
-extern "C" uintptr_t __morestack_grow(uintptr_t sp, size_t frame, size_t extra, size_t ra_offset);
+// Called by morestack.S on the system stack (see there): the save area at
+// sp, the vector registers at `vectors`.
+extern "C" uintptr_t __morestack_grow(uintptr_t sp, size_t frame, size_t extra, size_t ra_offset,
+                                      void *vectors);
 extern "C" [[noreturn]] void __morestack_no_system_stack(uintptr_t sp);
-// morestack_shrink_stack's work, called by morestack.S on the system stack.
-extern "C" uintptr_t __morestack_shrink_current(uintptr_t sp);
+// morestack_shrink_stack's work, called by morestack.S on the system stack
+// (the middle arguments are unused).
+extern "C" uintptr_t __morestack_shrink_current(uintptr_t sp, size_t, size_t, size_t, void *vectors);

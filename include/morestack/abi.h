@@ -20,8 +20,9 @@
  *    its low end plus MORESTACK_STACK_GUARD. 0 means "unmanaged stack": every
  *    check passes (fresh threads, the OS stack, signal handlers).
  *
- *  - Any code may run up to MORESTACK_STACK_GUARD bytes below the guard
- *    without a check ever failing first. That budget covers, worst case:
+ *  - Any code may run up to MORESTACK_STACK_GUARD - MORESTACK_STACK_CANARY
+ *    bytes below the guard without a check ever failing first. That budget
+ *    covers, worst case:
  *      a frame that passed its check at guard+1 and is < STACK_SMALL  (256)
  *    + then a chain of nosplit frames (MORESTACK_NOSPLIT_BUDGET), with its
  *      return addresses and EITHER the final leaf's 128-byte red zone OR,
@@ -29,6 +30,8 @@
  *      call to __morestack and its register save area (8 + 8 +
  *      MORESTACK_SAVE_AREA). The plugin checks every chain against this
  *      (docs/plugin.md, "nosplit budget").
+ *    The lowest MORESTACK_STACK_CANARY bytes of every managed stack hold a
+ *    canary the runtime checks (an overrun by code without checks).
  *
  *  - lld rewrites the prologue of every instrumented function that calls
  *    uninstrumented code so that it calls __morestack_non_split, which asks
@@ -47,18 +50,23 @@
 #define MORESTACK_RED_ZONE 128
 
 /* Bytes __morestack pushes on the small stack before it switches to the
- * thread's system stack: 15 general registers and 8 xmm registers, rounded
- * to keep 16-byte alignment (see runtime/morestack.S). */
-#define MORESTACK_SAVE_AREA 256
-
-/* StackGuard: how far below the guard code may run unchecked. Go: 928. */
-#define MORESTACK_STACK_GUARD 1024
+ * thread's system stack: 13 general registers, rounded up to a multiple of
+ * 16 (runtime/frames.h). Vector registers are saved on the system stack. */
+#define MORESTACK_SAVE_AREA 112
 
 /* What a chain of nosplit functions may use below the point where the last
- * checked frame stood, return addresses and the final red zone included.
- * STACK_GUARD - STACK_SMALL: a nosplit chain can start below a frame that
- * just passed its check. */
-#define MORESTACK_NOSPLIT_BUDGET (MORESTACK_STACK_GUARD - MORESTACK_STACK_SMALL)
+ * checked frame stood, return addresses and the final red zone included. A
+ * nosplit chain can start below a frame that just passed its check. */
+#define MORESTACK_NOSPLIT_BUDGET 768
+
+/* Bytes at the low end of every managed stack holding a canary (checked on
+ * switches, moves and frees: runtime/stack.h), below all that code may use. */
+#define MORESTACK_STACK_CANARY 16
+
+/* StackGuard: the guard sits this far above a stack's low end; code may
+ * run unchecked down to the canary. Go's is 928 (800 nosplit + 128). */
+#define MORESTACK_STACK_GUARD                                                   \
+  (MORESTACK_STACK_SMALL + MORESTACK_NOSPLIT_BUDGET + MORESTACK_STACK_CANARY)
 
 /* The smallest stack the runtime hands out (Go's StackMin). */
 #define MORESTACK_MIN_STACK 2048

@@ -2,7 +2,7 @@
 // code generation, every chain of unchecked functions must fit
 // MORESTACK_NOSPLIT_BUDGET (768 bytes): 8 bytes of return address per call,
 // each frame (the backend's -fstack-usage number), the red zone (128) of a
-// final leaf, and 8 + 264 for a call that ends the chain (a checked callee
+// final leaf, and 8 + 120 for a call that ends the chain (a checked callee
 // whose check may call __morestack). Over budget or recursive: an error
 // naming every function of the chain, with running totals and the overage.
 //
@@ -67,7 +67,7 @@ NOSPLIT NOINLINE static int fit_mid(int i) { LOCALS(160); return fit_leaf(b[1]) 
 NOSPLIT int fit_top(int i) { LOCALS(120); return fit_mid(b[1]) + b[2]; }
 
 // A call to a checked function ends the chain: its 4000-byte frame is not
-// counted (its prologue checks it), only 8 + 264 for its call to
+// counted (its prologue checks it), only 8 + 120 for its call to
 // __morestack. noinline: inlined, its frame would become unchecked.
 NOINLINE int big_checked(int i) { LOCALS(4000); return ext(b[1]) + b[2]; }
 NOSPLIT int calls_checked(int i) { LOCALS(400); return big_checked(b[1]) + b[2]; }
@@ -76,11 +76,11 @@ NOSPLIT int calls_checked(int i) { LOCALS(400); return big_checked(b[1]) + b[2];
 // FITS0-NEXT: fit_top: skipped (nosplit), frame 136 bytes, nosplit chain 656 of 768 bytes
 // FITS0-NEXT: fit_mid: skipped (nosplit), frame 184 bytes, nosplit chain 512 of 768 bytes
 // FITS0-NEXT: big_checked: instrumented, frame 4024 bytes
-// FITS0-NEXT: calls_checked: skipped (nosplit), frame 424 bytes, nosplit chain 704 of 768 bytes
+// FITS0-NEXT: calls_checked: skipped (nosplit), frame 424 bytes, nosplit chain 560 of 768 bytes
 // FITS2-NEXT: fit_top: skipped (nosplit), frame 120 bytes, nosplit chain 624 of 768 bytes
 // FITS2-NEXT: fit_mid: skipped (nosplit), frame 168 bytes, nosplit chain 496 of 768 bytes
 // FITS2-NEXT: big_checked: instrumented, frame 4008 bytes
-// FITS2-NEXT: calls_checked: skipped (nosplit), frame 408 bytes, nosplit chain 688 of 768 bytes
+// FITS2-NEXT: calls_checked: skipped (nosplit), frame 408 bytes, nosplit chain 544 of 768 bytes
 // FITS-NEXT: fit_leaf: skipped (nosplit), frame 184 bytes, nosplit chain 320 of 768 bytes
 #endif
 
@@ -91,15 +91,15 @@ NOSPLIT NOINLINE static int over_leaf(int i) { LOCALS(300); return b[1]; }
 NOSPLIT NOINLINE static int over_mid(int i) { LOCALS(240); return over_leaf(b[1]) + b[2]; }
 NOSPLIT int over_top(int i) { LOCALS(200); return over_mid(b[1]) + b[2]; }
 // Calls to functions defined elsewhere and indirect calls are assumed to
-// reach checked functions: 8 + 264.
-NOSPLIT int over_ext(int i) { LOCALS(500); return ext(b[1]) + b[2]; }
-NOSPLIT int over_ptr(int i) { LOCALS(500); return fp(b[1]) + b[2]; }
+// reach checked functions: 8 + 120.
+NOSPLIT int over_ext(int i) { LOCALS(644); return ext(b[1]) + b[2]; }
+NOSPLIT int over_ptr(int i) { LOCALS(644); return fp(b[1]) + b[2]; }
 // An over-aligned frame: -fstack-usage leaves the realignment out, so the
 // check adds 2 * 64 - 16 bytes.
-NOSPLIT int over_align(int i) { _Alignas(64) volatile char b[400]; b[i & 7] = 1; return ext(b[1]) + b[2]; }
+NOSPLIT int over_align(int i) { _Alignas(64) volatile char b[544]; b[i & 7] = 1; return ext(b[1]) + b[2]; }
 // Two roots share a chain whose middle is over on its own: only the roots
 // are reported, each with its whole chain.
-NOSPLIT NOINLINE static int shared_mid(int i) { LOCALS(600); return ext(b[1]) + b[2]; }
+NOSPLIT NOINLINE static int shared_mid(int i) { LOCALS(744); return ext(b[1]) + b[2]; }
 NOSPLIT int shared_a(int i) { LOCALS(16); return shared_mid(b[1]) + b[2]; }
 NOSPLIT int shared_b(int i) { LOCALS(16); return shared_mid(b[1]) + b[2]; }
 
@@ -108,34 +108,36 @@ NOSPLIT int shared_b(int i) { LOCALS(16); return shared_mid(b[1]) + b[2]; }
 // OVER0-NEXT: {{^}}     496  over_mid: 8 return address + 264 frame{{$}}
 // OVER0-NEXT: {{^}}     816  over_leaf: 8 return address + 184 frame + 128 red zone{{$}}
 // OVER0-NEXT: error: morestack: nosplit stack over 768 byte limit in 'over_ext': 800 bytes, over by 32 bytes
-// OVER0-NEXT: {{^}}     528  over_ext: 8 return address + 520 frame{{$}}
-// OVER0-NEXT: {{^}}     800  calls 'ext' (defined elsewhere, assumed checked): 8 return address + 264 __morestack if its check fails{{$}}
+// OVER0-NEXT: {{^}}     672  over_ext: 8 return address + 664 frame{{$}}
+// OVER0-NEXT: {{^}}     800  calls 'ext' (defined elsewhere, assumed checked): 8 return address + 120 __morestack if its check fails{{$}}
 // OVER0-NEXT: error: morestack: nosplit stack over 768 byte limit in 'over_ptr': 800 bytes, over by 32 bytes
-// OVER0-NEXT: {{^}}     528  over_ptr: 8 return address + 520 frame{{$}}
-// OVER0-NEXT: {{^}}     800  indirect call (assumed checked): 8 return address + 264 __morestack if its check fails{{$}}
+// OVER0-NEXT: {{^}}     672  over_ptr: 8 return address + 664 frame{{$}}
+// OVER0-NEXT: {{^}}     800  indirect call (assumed checked): 8 return address + 120 __morestack if its check fails{{$}}
+// OVER0-NEXT: error: morestack: nosplit stack over 768 byte limit in 'over_align': 816 bytes, over by 48 bytes
+// OVER0-NEXT: {{^}}     688  over_align: 8 return address + 568 frame + 112 realignment{{$}}
+// OVER0-NEXT: {{^}}     816  calls 'ext' (defined elsewhere, assumed checked): 8 return address + 120 __morestack if its check fails{{$}}
 
+// At -O2 the calls are marked `tail` (they may become jumps): the function
+// may then be a leaf using the red zone, as costly as a checked call.
 // OVER2: error: morestack: nosplit stack over 768 byte limit in 'over_top': 784 bytes, over by 16 bytes
 // OVER2-NEXT: {{^}}     208  over_top: 8 return address + 200 frame{{$}}
 // OVER2-NEXT: {{^}}     464  over_mid: 8 return address + 248 frame{{$}}
 // OVER2-NEXT: {{^}}     784  over_leaf: 8 return address + 184 frame + 128 red zone{{$}}
 // OVER2-NEXT: error: morestack: nosplit stack over 768 byte limit in 'over_ext': 784 bytes, over by 16 bytes
-// OVER2-NEXT: {{^}}     512  over_ext: 8 return address + 504 frame{{$}}
-// OVER2-NEXT: {{^}}     784  calls 'ext' (defined elsewhere, assumed checked): 8 return address + 264 __morestack if its check fails{{$}}
+// OVER2-NEXT: {{^}}     784  over_ext: 8 return address + 648 frame + 128 red zone{{$}}
 // OVER2-NEXT: error: morestack: nosplit stack over 768 byte limit in 'over_ptr': 784 bytes, over by 16 bytes
-// OVER2-NEXT: {{^}}     512  over_ptr: 8 return address + 504 frame{{$}}
-// OVER2-NEXT: {{^}}     784  indirect call (assumed checked): 8 return address + 264 __morestack if its check fails{{$}}
+// OVER2-NEXT: {{^}}     784  over_ptr: 8 return address + 648 frame + 128 red zone{{$}}
+// OVER2-NEXT: error: morestack: nosplit stack over 768 byte limit in 'over_align': 816 bytes, over by 48 bytes
+// OVER2-NEXT: {{^}}     816  over_align: 8 return address + 568 frame + 112 realignment + 128 red zone{{$}}
 
-// OVER-NEXT: error: morestack: nosplit stack over 768 byte limit in 'over_align': 832 bytes, over by 64 bytes
-// OVER-NEXT: {{^}}     560  over_align: 8 return address + 440 frame + 112 realignment{{$}}
-// OVER-NEXT: {{^}}     832  calls 'ext' (defined elsewhere, assumed checked): 8 return address + 264 __morestack if its check fails{{$}}
 // OVER-NEXT: error: morestack: nosplit stack over 768 byte limit in 'shared_a': [[SHARED:[0-9]+]] bytes, over by {{[0-9]+}} bytes
 // OVER-NEXT: shared_a: 8 return address + {{[0-9]+}} frame{{$}}
-// OVER-NEXT: shared_mid: 8 return address + {{[0-9]+}} frame{{$}}
-// OVER-NEXT: {{^}}{{ +}}[[SHARED]]  calls 'ext' (defined elsewhere, assumed checked)
+// OVER0-NEXT: shared_mid: 8 return address + {{[0-9]+}} frame{{$}}
+// OVER0-NEXT: {{^}}{{ +}}[[SHARED]]  calls 'ext' (defined elsewhere, assumed checked)
+// OVER2-NEXT: {{^}}{{ +}}[[SHARED]]  shared_mid: 8 return address + {{[0-9]+}} frame + 128 red zone
 // OVER-NEXT: error: morestack: nosplit stack over 768 byte limit in 'shared_b'
 // OVER-NEXT: shared_b: 8 return address
 // OVER-NEXT: shared_mid: 8 return address
-// OVER-NEXT: calls 'ext'
 // OVER-NOT: error:
 // OVER-REPORT: morestack-report: over_top: skipped (nosplit), frame 200 bytes, nosplit chain 784 of 768 bytes, over by 16 bytes
 // OVER-REPORT: morestack-report: over_mid: skipped (nosplit), frame 248 bytes, nosplit chain 576 of 768 bytes{{$}}

@@ -38,7 +38,7 @@ int logf(int n, ...) {
   __builtin_va_end(ap);
   return r + ext(n);
 }
-[[morestack::nosplit]] int logs(int i) { LOCALS(300); return logf(b[1], 1, 2, 3) + b[2]; }
+[[morestack::nosplit]] int logs(int i) { LOCALS(444); return logf(b[1], 1, 2, 3) + b[2]; }
 
 [[morestack::nosplit]] int *allocates(int i) { return new int(i); }
 
@@ -58,9 +58,9 @@ struct Elsewhere {
 // O2-NEXT: {{^}}     464  _Z4tmplIiET_S0_ (int tmpl<int>(int)): 8 return address + 200 frame{{$}}
 // O2-NEXT: {{^}}     784  _ZN6Widget5leafyEi (Widget::leafy(int)): 8 return address + 184 frame + 128 red zone{{$}}
 // CHECK-NEXT: error: morestack: nosplit stack over 768 byte limit in '_Z4logsi (logs(int))': 816 bytes, over by 48 bytes
-// CHECK-NEXT: {{^}}     320  _Z4logsi (logs(int)): 8 return address + 312 frame{{$}}
-// CHECK-NEXT: {{^}}     544  _Z4logfiz (logf(int, ...)) [vararg-thunk]: 8 return address + 216 frame{{$}}
-// CHECK-NEXT: {{^}}     816  calls '_Z4logfiz.morestack.body (logf(int, ...) (.morestack.body))' (checked): 8 return address + 264 __morestack if its check fails{{$}}
+// CHECK-NEXT: {{^}}     464  _Z4logsi (logs(int)): 8 return address + 456 frame{{$}}
+// CHECK-NEXT: {{^}}     688  _Z4logfiz (logf(int, ...)) [vararg-thunk]: 8 return address + 216 frame{{$}}
+// CHECK-NEXT: {{^}}     816  calls '_Z4logfiz.morestack.body (logf(int, ...) (.morestack.body))' (checked): 8 return address + 120 __morestack if its check fails{{$}}
 // CHECK-NEXT: error: morestack: nosplit stack over 768 byte limit in '_Z6acrossR9Elsewherei (across(Elsewhere&, int))'
 // CHECK-NEXT: _Z6acrossR9Elsewherei (across(Elsewhere&, int)): 8 return address + {{[0-9]+}} frame
 // CHECK-NEXT: calls '_ZN9Elsewhere3getEi (Elsewhere::get(int))' (nosplit, defined in another file): up to 768

@@ -1,7 +1,9 @@
 // ms_call_on_stack(Call *c, void *stack_top): call c->fn with c's argument
 // registers and stack words, with %rsp just below stack_top (16-aligned at
 // the call). Records %rsp at the call and the return registers. Built with
-// plain clang, never with the morestack plugin.
+// plain clang, never with the morestack plugin. With -DSTACKNEEDS_HELPER,
+// this file is instead the helper library (see the end).
+#ifndef STACKNEEDS_HELPER
         .text
         .globl  ms_call_on_stack
         .type   ms_call_on_stack,@function
@@ -90,7 +92,10 @@ ms_repoison_below_here:
         .cfi_endproc
         .size   ms_repoison_below_here, .-ms_repoison_below_here
 
-// Lazy-binding probes: a tail jump through this program's own PLT, so the
+#else  // STACKNEEDS_HELPER: libstackneeds-helper.so
+        .text
+// Lazy-binding probes, in the helper library (linked with -z lazy and loaded
+// with RTLD_LAZY): a tail jump through the library's own PLT, so that the
 // first call runs the dynamic linker's resolver at exactly the caller's %rsp.
         .macro  PLT_PROBE name, target
         .globl  \name
@@ -98,11 +103,18 @@ ms_repoison_below_here:
 \name:  jmp     \target@PLT
         .size   \name, .-\name
         .endm
-#ifdef PLT_PROBES_C
         PLT_PROBE plt_probe_libc, labs
         PLT_PROBE plt_probe_libm, cbrt
-#endif
-#ifdef PLT_PROBES_CXX
         PLT_PROBE plt_probe_libstdcxx, _ZNSt6chrono3_V212steady_clock3nowEv
+
+// A thread-local variable (general dynamic model) for __tls_get_addr.
+        .section .tbss,"awT",@nobits
+        .globl  stackneeds_tls
+        .type   stackneeds_tls,@object
+        .p2align 6
+stackneeds_tls:
+        .zero   256
+        .size   stackneeds_tls, 256
+        .text
 #endif
         .section .note.GNU-stack,"",@progbits

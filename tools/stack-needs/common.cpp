@@ -1,7 +1,12 @@
 #include "common.h"
 
+#include <initializer_list>
+
+#include <dlfcn.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 char g_A[1 << 20], g_B[1 << 20];
@@ -32,10 +37,17 @@ void common_init() {
 }
 
 const char *tmp_path(const char *tag) {
+  // A directory per measuring process; the parent removes it when the
+  // process has exited (harness.cpp, remove_tmp_dir).
+  static char dir[64];
+  if (!dir[0] || (int)getpid() != atoi(dir + 16)) {
+    snprintf(dir, sizeof dir, "/tmp/stackneeds-%d.d", (int)getpid());
+    mkdir(dir, 0700);
+  }
   static char paths[8][128];
   static int next;
   char *p = paths[next++ & 7];
-  snprintf(p, 128, "/tmp/stackneeds-%d-%s", (int)getpid(), tag);
+  snprintf(p, 128, "%s/%s", dir, tag);
   return p;
 }
 
@@ -48,6 +60,46 @@ const char *make_file(const char *tag, size_t bytes, char fill, bool lines) {
     size_t k = bytes < sizeof chunk ? bytes : sizeof chunk;
     if (write(fd, chunk, k) != (ssize_t)k) break;
     bytes -= k;
+  }
+  close(fd);
+  return p;
+}
+
+const char *str_cat(const char *a, const char *b, const char *c, const char *d) {
+  static char pool[1 << 17];
+  static size_t used;
+  char *p = pool + used;
+  size_t n = 0;
+  for (const char *s : {a, b, c, d})
+    while (*s && used + n + 1 < sizeof pool) p[n++] = *s++;
+  p[n++] = 0;
+  used += n;
+  return p;
+}
+
+void *helper() {
+  static void *h;
+  if (!h) {
+    const char *lib = getenv("STACKNEEDS_HELPER");
+    if (lib) h = dlopen(lib, RTLD_LAZY);
+  }
+  return h;
+}
+
+void *helper_sym(const char *name) {
+  void *h = helper();
+  return h ? dlsym(h, name) : nullptr;
+}
+
+const char *write_file(const char *tag, const char *content) {
+  const char *p = tmp_path(tag);
+  int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  size_t n = strlen(content);
+  while (n) {
+    ssize_t w = write(fd, content, n);
+    if (w <= 0) break;
+    content += w;
+    n -= (size_t)w;
   }
   close(fd);
   return p;

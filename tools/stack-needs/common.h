@@ -5,6 +5,8 @@
 #include <string.h>
 #include <wchar.h>
 
+#include <initializer_list>  // header only: no C++ runtime
+
 #include "harness.h"
 
 // Big scratch buffers (static: a test's setup must not allocate before a
@@ -19,10 +21,21 @@ extern wchar_t g_wlong[16384];  // 16383 L'x' and a NUL
 extern wchar_t g_w1000[1001];   // 1000 L'w'
 void common_init();
 
-// A temporary file path for this process ("/tmp/stackneeds-<pid>-<tag>"),
-// created with `bytes` of `fill` (lines of 79 chars plus '\n' when lines).
+// A temporary file path for this process ("/tmp/stackneeds-<pid>.d/<tag>");
+// make_file creates it with `bytes` of `fill` (lines of 79 chars plus '\n'
+// when lines), write_file with `content`.
 const char *tmp_path(const char *tag);
 const char *make_file(const char *tag, size_t bytes, char fill, bool lines);
+const char *write_file(const char *tag, const char *content);
+
+// Concatenation into a static pool (for variant names: no heap, no printf
+// before a measured first call).
+const char *str_cat(const char *a, const char *b, const char *c = "", const char *d = "");
+
+// The helper library (libstackneeds-helper.so: a TLS variable and PLT
+// probes), dlopen'ed with RTLD_LAZY from $STACKNEEDS_HELPER; null if absent.
+void *helper();
+void *helper_sym(const char *name);
 
 // A va_list built by hand (x86-64 ABI: every argument in the overflow area),
 // so that v*-functions get the same arguments as their variadic siblings.

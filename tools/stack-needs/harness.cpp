@@ -22,7 +22,12 @@
 // first call sees the library state a fresh program would.
 #include "harness.h"
 
+#include <initializer_list>
+
+#include <dirent.h>
 #include <dlfcn.h>
+#include <elf.h>
+#include <link.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -41,7 +46,7 @@
 extern char **environ;
 
 extern "C" {
-volatile uintptr_t g_mark_sp;
+volatile uintptr_t *g_mark_slot;
 unsigned char *g_region_lo;     // lowest usable byte of the private stack
 unsigned char g_poison_byte;
 }
@@ -55,7 +60,7 @@ int g_ntests;
 constexpr int kReps = 5;
 constexpr size_t kGuard = 64 * 1024;
 constexpr unsigned char kPoison[2] = {0xa5, 0x5c};
-size_t g_region_size = 2u << 20;
+size_t g_region_size = 256u << 10;
 unsigned char *g_region_top;
 bool g_verbose;
 int g_out_fd = 1;
@@ -83,6 +88,7 @@ void map_region(bool shared) {
   if (mprotect(p, kGuard, PROT_NONE) != 0) die("mprotect of the guard failed");
   g_region_lo = (unsigned char *)p + kGuard;
   g_region_top = g_region_lo + g_region_size - 512;  // room for stack arguments above %rsp
+  g_mark_slot = (volatile uintptr_t *)(g_region_lo + g_region_size - 8);
 }
 
 void poison(int rep) {
@@ -107,23 +113,102 @@ uintptr_t lowest_touched(uintptr_t base) {
   return (uintptr_t)p;
 }
 
+// ---- cold PLTs ------------------------------------------------------------
+// Shared libraries (libc, libm, libstdc++, libgcc_s...) are bound lazily: the
+// first call through each of their PLT slots runs the dynamic linker's
+// resolver on the caller's stack (~3 KiB here: it saves the AVX-512 state).
+// Whether a slot is still unresolved when a function is first called depends
+// on what the program did before main returned control to it. So, as its
+// first action, a measuring process records which JUMP_SLOTs of the lazily
+// bound libraries are still unresolved (what a fresh program has at main),
+// and before repetition 0 resets exactly those to their unresolved value,
+// undoing whatever the test's setup resolved. Repetition 0 is then the first
+// call of a fresh program. This program itself is linked with -z now.
+struct Slot_ {
+  volatile uint64_t *got;
+  uint64_t unresolved;
+};
+Slot_ *g_cold;  // mmap'ed: no heap
+size_t g_ncold, g_capcold;
+
+int snapshot_one(struct dl_phdr_info *info, size_t, void *) {
+  const char *name = info->dlpi_name;
+  if (!name || !*name || strstr(name, "linux-vdso") || strstr(name, "ld-linux")) return 0;
+  const ElfW(Phdr) *dynp = nullptr;
+  for (int k = 0; k < info->dlpi_phnum; k++)
+    if (info->dlpi_phdr[k].p_type == PT_DYNAMIC) dynp = &info->dlpi_phdr[k];
+  if (!dynp) return 0;
+  uintptr_t base = info->dlpi_addr, jmprel = 0, pltrelsz = 0;
+  bool now = false;
+  for (const ElfW(Dyn) *d = (const ElfW(Dyn) *)(base + dynp->p_vaddr); d->d_tag != DT_NULL; d++) {
+    if (d->d_tag == DT_JMPREL) jmprel = d->d_un.d_ptr;
+    if (d->d_tag == DT_PLTRELSZ) pltrelsz = d->d_un.d_val;
+    if (d->d_tag == DT_FLAGS && (d->d_un.d_val & DF_BIND_NOW)) now = true;
+    if (d->d_tag == DT_FLAGS_1 && (d->d_un.d_val & DF_1_NOW)) now = true;
+  }
+  if (now || !jmprel || !pltrelsz) return 0;
+  if (jmprel < base) jmprel += base;  // ld.so relocates d_ptr in place
+  int fd = open(name, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  off_t size = lseek(fd, 0, SEEK_END);
+  void *map = mmap(nullptr, (size_t)size, PROT_READ, MAP_PRIVATE, fd, 0);
+  close(fd);
+  if (map == MAP_FAILED) return 0;
+  const unsigned char *file = (const unsigned char *)map;
+  const ElfW(Ehdr) *eh = (const ElfW(Ehdr) *)file;
+  const ElfW(Phdr) *ph = (const ElfW(Phdr) *)(file + eh->e_phoff);
+  const ElfW(Rela) *r = (const ElfW(Rela) *)jmprel;
+  for (size_t k = 0; k < pltrelsz / sizeof(ElfW(Rela)); k++) {
+    if (ELF64_R_TYPE(r[k].r_info) != R_X86_64_JUMP_SLOT) continue;
+    uintptr_t va = r[k].r_offset;
+    for (int p = 0; p < eh->e_phnum; p++) {
+      if (ph[p].p_type != PT_LOAD || va < ph[p].p_vaddr || va + 8 > ph[p].p_vaddr + ph[p].p_filesz) continue;
+      uint64_t orig;
+      memcpy(&orig, file + ph[p].p_offset + (va - ph[p].p_vaddr), 8);
+      volatile uint64_t *got = (volatile uint64_t *)(base + va);
+      if (*got == orig + base && g_ncold < g_capcold) g_cold[g_ncold++] = {got, orig + base};
+      break;
+    }
+  }
+  munmap(map, (size_t)size);
+  return 0;
+}
+
+bool g_relazify = true;
+void snapshot_unresolved() {
+  g_capcold = 1 << 16;
+  void *p = mmap(nullptr, g_capcold * sizeof(Slot_), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) return;
+  g_cold = (Slot_ *)p;
+  dl_iterate_phdr(snapshot_one, nullptr);
+}
+void make_plts_cold() {
+  if (!g_relazify) return;
+  for (size_t k = 0; k < g_ncold; k++) *g_cold[k].got = g_cold[k].unresolved;
+}
+
 struct RepResult {
   long need;
   const char *error;
 };
 
 void *g_fn;  // resolved symbol of the current test
+uint64_t g_last_rax;
 
 RepResult run_rep(const Test &t, int rep, int sub) {
   Call c;
   memset(&c, 0, sizeof c);
+  c.sym = t.sym;
+  c.resolved = g_fn;
   c.param = t.param;
   c.sub = sub;
   t.setup(c);
+  if (c.fail) return {0, c.fail};
   if (!c.fn) c.fn = g_fn;
   if (!c.fn) return {0, "no callee"};
+  if (rep == 0 && sub == 0) make_plts_cold();
   poison(rep);
-  g_mark_sp = 0;
+  *g_mark_slot = 0;
   if (t.flags & T_NORETURN) {
     pid_t pid = fork();
     if (pid < 0) return {0, "fork failed"};
@@ -144,9 +229,10 @@ RepResult run_rep(const Test &t, int rep, int sub) {
   } else {
     ms_call_on_stack(&c, g_region_top);
   }
-  uintptr_t base = g_mark_sp ? g_mark_sp : c.call_rsp;
+  uintptr_t base = *g_mark_slot ? *g_mark_slot : c.call_rsp;
   uintptr_t low = lowest_touched(base);
   RepResult r = {(long)(base - low), nullptr};
+  g_last_rax = c.ret_rax;
   if (low < (uintptr_t)g_region_lo + 4096) r.error = "private stack overflowed (raise --region)";
   if (t.teardown) t.teardown(c);
   return r;
@@ -159,19 +245,17 @@ struct Outcome {
   const char *error;
 };
 
-Outcome run_test(const Test &t) {
-  Outcome o;
-  memset(&o, 0, sizeof o);
-  int nreps = (t.flags & T_LAZY) ? 1 : kReps;
+// Repetitions [from, to) of a test, into o.
+void run_reps(const Test &t, int from, int to, Outcome &o) {
   int nsub = t.nsub > 0 ? t.nsub : 1;
-  for (int rep = 0; rep < nreps && !o.error; rep++) {
+  for (int rep = from; rep < to && !o.error; rep++) {
     long repmax = 0;
     for (int s = 0; s < nsub; s++) {
       RepResult r = run_rep(t, rep, s);
       if (r.error) { o.error = r.error; break; }
       if (g_verbose) {
         char b[160];
-        snprintf(b, sizeof b, "rep %d sub %d: %ld\n", rep, s, r.need);
+        snprintf(b, sizeof b, "rep %d sub %d: need %ld (rax %#lx)\n", rep, s, r.need, (unsigned long)g_last_rax);
         out(2, b);
       }
       if (r.need > repmax) repmax = r.need;
@@ -181,27 +265,49 @@ Outcome run_test(const Test &t) {
     if (repmax > o.max) o.max = repmax;
     o.nreps = rep + 1;
   }
-  return o;
 }
 
 struct ThreadArg {
   const Test *t;
-  Outcome o;
+  int from, to;
+  Outcome *o;
 };
 
 void *thread_main(void *p) {
   ThreadArg *a = (ThreadArg *)p;
-  a->o = run_test(*a->t);
+  run_reps(*a->t, a->from, a->to, *a->o);
   return nullptr;
+}
+
+// T_THREAD: all repetitions in one new thread; T_THREAD_EACH: each in its
+// own new thread (the later ones: a warm process, a fresh thread).
+Outcome run_test(const Test &t) {
+  static Outcome o;  // no heap: static
+  memset(&o, 0, sizeof o);
+  int nreps = (t.flags & T_LAZY) ? 1 : kReps;
+  if (!(t.flags & (T_THREAD | T_THREAD_EACH))) {
+    run_reps(t, 0, nreps, o);
+    return o;
+  }
+  int step = (t.flags & T_THREAD_EACH) ? 1 : nreps;
+  for (int from = 0; from < nreps && !o.error; from += step) {
+    static ThreadArg a;
+    a = ThreadArg{&t, from, from + step, &o};
+    pthread_t th;
+    if (pthread_create(&th, nullptr, thread_main, &a) != 0) die("pthread_create failed");
+    pthread_join(th, nullptr);
+  }
+  return o;
 }
 
 int one(int idx) {
   if (idx < 0 || idx >= g_ntests) die("no such test");
+  snapshot_unresolved();
   const Test &t = g_tests[idx];
   char line[1024];
   map_region((t.flags & T_NORETURN) != 0);
   tests_init();
-  if (!(t.flags & T_LAZY)) {
+  if (!(t.flags & (T_LAZY | T_LOCAL | T_INFO))) {
     g_fn = dlsym(RTLD_DEFAULT, t.sym);
     if (!g_fn) {
       snprintf(line, sizeof line, "E\t%s\t%s\tsymbol not found by dlsym\n", t.sym, t.variant);
@@ -209,17 +315,7 @@ int one(int idx) {
       return 1;
     }
   }
-  Outcome o;
-  if (t.flags & T_THREAD) {
-    static ThreadArg a;  // no heap: static
-    a.t = &t;
-    pthread_t th;
-    if (pthread_create(&th, nullptr, thread_main, &a) != 0) die("pthread_create failed");
-    pthread_join(th, nullptr);
-    o = a.o;
-  } else {
-    o = run_test(t);
-  }
+  Outcome o = run_test(t);
   if (o.error) {
     snprintf(line, sizeof line, "E\t%s\t%s\t%s\n", t.sym, t.variant, o.error);
     out(g_out_fd, line);
@@ -277,16 +373,36 @@ bool start(Slot &s, int test, const char *self) {
   return true;
 }
 
+// The measuring process's temporary files (common.cpp, tmp_path).
+void remove_tmp_dir(pid_t pid) {
+  char dir[64], path[400];
+  snprintf(dir, sizeof dir, "/tmp/stackneeds-%d.d", (int)pid);
+  DIR *d = opendir(dir);
+  if (!d) return;
+  while (struct dirent *e = readdir(d)) {
+    if (e->d_name[0] == '.') continue;
+    snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+    if (unlink(path) != 0) rmdir(path);
+  }
+  closedir(d);
+  rmdir(dir);
+}
+
 void finish(Slot &s, bool timed_out) {
   int st = 0;
   if (timed_out) kill(s.pid, SIGKILL);
   while (waitpid(s.pid, &st, 0) < 0 && errno == EINTR) {
   }
+  remove_tmp_dir(s.pid);
   close(s.fd);
   s.buf[s.len] = 0;
   const Test &t = g_tests[s.test];
   char line[512];
   if (s.len && s.buf[s.len - 1] == '\n' && !timed_out) {
+    if (getenv("STACKNEEDS_TIMING")) {
+      snprintf(line, sizeof line, "T\t%s\t%s\t%.1f ms\n", t.sym, t.variant, 1e3 * since(s.start));
+      out(2, line);
+    }
     out(1, s.buf);
   } else if (timed_out) {
     snprintf(line, sizeof line, "E\t%s\t%s\ttimed out\n", t.sym, t.variant);
@@ -350,6 +466,7 @@ void register_test(const Test &t) {
 
 int main(int argc, char **argv) {
   register_tests();
+  if (getenv("STACKNEEDS_NO_COLD_PLT")) g_relazify = false;
   int jobs = 2, idx = -1;
   const char *only = nullptr;
   enum { NONE, LIST, ALL, ONE } mode = NONE;
@@ -370,6 +487,12 @@ int main(int argc, char **argv) {
       for (int i = 0; i < g_ntests; i++) printf("%d\t%s\t%s\n", i, g_tests[i].sym, g_tests[i].variant);
       return 0;
     case ALL: {
+      // A fixed environment for every child: a zoneinfo time zone, the C
+      // locale unless a test selects another one.
+      setenv("TZ", "Europe/Berlin", 1);
+      for (const char *v : {"LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "LC_NUMERIC", "LC_TIME", "LC_COLLATE",
+                            "LC_MONETARY", "LC_MESSAGES"})
+        unsetenv(v);
       char self[4096];
       ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
       if (n <= 0) die("cannot read /proc/self/exe");

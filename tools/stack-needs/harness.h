@@ -24,6 +24,9 @@ struct Call {
   long double ret_st1;    // 656
   // Not used by the assembly:
   unsigned ngpr;
+  const char *sym;        // Test::sym
+  void *resolved;         // dlsym(RTLD_DEFAULT, sym), for thunks that call it
+  const char *fail;       // set by a setup that cannot run its test
   intptr_t param;         // Test::param, for setups shared by several tests
   int sub;                // which of Test::nsub calls of one repetition
   void *user[4];          // free for setup/teardown (objects to release)
@@ -73,9 +76,13 @@ extern "C" void ms_call_on_stack(Call *c, void *stack_top);
 // Thunks (small functions of this program run on the private stack) record
 // %rsp right before the call they measure; the need is counted from there
 // rather than from the thunk's own entry.
-extern "C" volatile uintptr_t g_mark_sp;
+// (The mark lives in the private stack's mapping, which is shared with the
+// forked child that runs a function that never returns.)
+extern "C" volatile uintptr_t *g_mark_slot;
 #define MARK_SP() \
-  do { uintptr_t sp_; __asm__ volatile("mov %%rsp, %0" : "=r"(sp_)::"memory"); g_mark_sp = sp_; } while (0)
+  do { uintptr_t sp_; __asm__ volatile("mov %%rsp, %0" : "=r"(sp_)::"memory"); *g_mark_slot = sp_; } while (0)
+#define MARK_AT(sp) \
+  do { *g_mark_slot = (uintptr_t)(sp); } while (0)
 
 // Re-poison the private stack below the current frame (used to measure a
 // later phase of a thunk on its own, e.g. _Unwind_Resume after a cleanup).
@@ -87,6 +94,8 @@ enum : unsigned {
   T_THREAD = 1u << 2,    // run the repetitions in a new thread (not the main thread)
   T_LAZY = 1u << 3,      // measures the dynamic linker's lazy binding (first call only)
   T_INFO = 1u << 4,      // scenario measurement: reported, never a table entry
+  T_LOCAL = 1u << 5,     // linked into the program (libc_nonshared.a): setup sets c.fn
+  T_THREAD_EACH = 1u << 6,  // each repetition in its own new thread
 };
 
 typedef void (*SetupFn)(Call &);
