@@ -25,6 +25,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "NosplitBudget.h"
+#include "Report.h"
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallVector.h"
@@ -32,7 +33,6 @@
 #include "llvm/Demangle/Demangle.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/Function.h"
-#include "llvm/IR/GlobalIFunc.h"
 #include "llvm/IR/InstIterator.h"
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/IntrinsicInst.h"
@@ -69,20 +69,15 @@ namespace {
 /// run in the dynamic loader, interrupt handlers on the CPU's stack, the
 /// runtime's own functions on the system stack): those are not part of any
 /// nosplit chain.
-std::optional<std::string>
-uncheckedReason(const Function &F, const DenseMap<const Function *, bool> &Resolvers) {
-  if (F.getName().starts_with(MORESTACK_FN_MORESTACK) || Resolvers.count(&F) ||
-      F.getCallingConv() == CallingConv::X86_INTR)
+std::optional<std::string> uncheckedReason(const Function &F) {
+  if (!F.hasFnAttribute(kUncheckedFnAttr))
     return std::nullopt;
-  if (F.hasFnAttribute(kVarargThunkFnAttr))
-    return std::string("vararg-thunk");
-  if (F.hasFnAttribute(kNosplitFnAttr))
-    return std::string("nosplit");
-  if (F.hasFnAttribute(Attribute::Naked))
-    return std::string("naked");
-  if (F.isVarArg())
-    return std::string("vararg-not-outlinable");
-  return std::string("unsupported-calling-convention");
+  std::string Reason = F.getFnAttribute(kUncheckedFnAttr).getValueAsString().str();
+  if (Reason == skipReasonName(SkipReason::Runtime) ||
+      Reason == skipReasonName(SkipReason::IfuncResolver) ||
+      Reason == skipReasonName(SkipReason::InterruptCC))
+    return std::nullopt;
+  return Reason;
 }
 
 /// The largest alignment the backend may realign F's frame to, or 0 if it
@@ -122,18 +117,13 @@ uint64_t maxRealignment(const Function &F) {
 void NosplitGraph::collect(
     Module &M, const std::function<void(StringRef)> &WarnLibraryCall) {
   Nodes.clear();
-  DenseMap<const Function *, bool> Resolvers;
-  for (GlobalIFunc &GI : M.ifuncs())
-    if (Function *R = GI.getResolverFunction())
-      Resolvers[R] = true;
-
   TargetLibraryInfoImpl TLII(Triple(M.getTargetTriple()));
   TargetLibraryInfo TLI(TLII);
 
   auto IsUncheckedDef = [&](const Function &F) {
     return !F.isDeclaration() && !F.hasAvailableExternallyLinkage() &&
            !F.hasFnAttribute(kSplitStackFnAttr) &&
-           uncheckedReason(F, Resolvers).has_value();
+           uncheckedReason(F).has_value();
   };
 
   for (Function &F : M) {
@@ -141,7 +131,7 @@ void NosplitGraph::collect(
       continue;
     NosplitNode N;
     N.Name = F.getName().str();
-    N.Reason = *uncheckedReason(F, Resolvers);
+    N.Reason = *uncheckedReason(F);
     uint64_t Align = maxRealignment(F);
     N.RealignSlack = Align ? 2 * Align - 16 : 0;
 

@@ -29,6 +29,12 @@ inline constexpr llvm::StringLiteral kNosplitAnnotation = "morestack.nosplit";
 /// IR function attribute: the function was declared nosplit in the source.
 inline constexpr llvm::StringLiteral kNosplitFnAttr = "morestack-nosplit";
 
+/// IR function attribute on every function definition SplitStackPass left
+/// without a check; its value is the skip reason as the report spells it
+/// (Report.h). The one record of why a function is unchecked: the nosplit
+/// budget check (NosplitBudget.h) reads it.
+inline constexpr llvm::StringLiteral kUncheckedFnAttr = "morestack-unchecked";
+
 /// IR function attribute on a variadic function that has been turned into a
 /// nosplit thunk; its value is the name of the outlined, checked body.
 inline constexpr llvm::StringLiteral kVarargThunkFnAttr = "morestack-vararg-thunk";

@@ -37,6 +37,8 @@ StringRef skipReasonName(SkipReason R) {
     return "interrupt-handler";
   case SkipReason::UnsupportedCC:
     return "unsupported-calling-convention";
+  case SkipReason::PreservesRegisters:
+    return "preserves-registers";
   case SkipReason::Runtime:
     return "morestack-runtime";
   }

@@ -43,6 +43,9 @@ enum class SkipReason {
   IfuncResolver,      ///< runs inside the dynamic loader, before TLS exists
   InterruptCC,        ///< interrupt/exception handler calling convention
   UnsupportedCC,      ///< calling convention the prologue cannot coexist with
+  PreservesRegisters, ///< preserve_most / preserve_all: the slow path of the
+                      ///< prologue clobbers %r10, which they must keep; they
+                      ///< run unchecked within the nosplit budget
   Runtime,            ///< a __morestack* runtime function compiled here
 };
 

@@ -91,8 +91,6 @@ bool isSupportedCallingConv(CallingConv::ID CC) {
   case CallingConv::C:
   case CallingConv::Fast:
   case CallingConv::Cold:
-  case CallingConv::PreserveMost:
-  case CallingConv::PreserveAll:
   case CallingConv::Tail:
   case CallingConv::X86_64_SysV:
   case CallingConv::Swift:
@@ -118,6 +116,9 @@ skipReason(Function &F, const SmallPtrSetImpl<Function *> &IfuncResolvers) {
     return SkipReason::IfuncResolver;
   if (F.getCallingConv() == CallingConv::X86_INTR)
     return SkipReason::InterruptCC;
+  if (F.getCallingConv() == CallingConv::PreserveMost ||
+      F.getCallingConv() == CallingConv::PreserveAll)
+    return SkipReason::PreservesRegisters;
   if (!isSupportedCallingConv(F.getCallingConv()))
     return SkipReason::UnsupportedCC;
   return std::nullopt;
@@ -143,6 +144,7 @@ private:
 void Instrumenter::skip(Function &F, SkipReason Reason, const Twine &Detail) {
   // -fsplit-stack may have put the attribute there already.
   F.removeFnAttr(kSplitStackFnAttr);
+  F.addFnAttr(kUncheckedFnAttr, skipReasonName(Reason));
   ++NumSkipped;
   std::string DetailStr = Detail.str();
   if (R)
@@ -158,7 +160,8 @@ void Instrumenter::skip(Function &F, SkipReason Reason, const Twine &Detail) {
 
   // A nosplit frame must fit MORESTACK_NOSPLIT_BUDGET; a dynamic alloca has
   // no bound the compiler can see.
-  if (Reason == SkipReason::Nosplit || Reason == SkipReason::Naked) {
+  if (Reason == SkipReason::Nosplit || Reason == SkipReason::Naked ||
+      Reason == SkipReason::PreservesRegisters) {
     if (unsigned N = countDynamicAllocas(F))
       diagnose(M, DS_Warning,
                "morestack: nosplit function '" + F.getName() + "' has " +

@@ -24,6 +24,12 @@ __attribute__((interrupt)) void isr(struct frame *f) { callee(0); }
 // scratch register.
 __attribute__((preserve_none)) int pn(int x) { return callee(x) + 1; }
 
+// preserve_most / preserve_all promise to keep %r10, which the prologue's
+// slow path sets to the frame size: they run unchecked, within the nosplit
+// budget (an over-budget frame is the budget check's error).
+__attribute__((preserve_most)) int pm(int x) { return callee(x) + 2; }
+__attribute__((preserve_all)) int pa(int x) { return callee(x) + 3; }
+
 // A variadic function whose body cannot move (blockaddress refers to it).
 int labels(int n, ...) {
   static void *targets[] = {&&one, &&two};
@@ -46,12 +52,20 @@ void __morestack_reserve(unsigned long n) { callee((int)n); }
 // CHECK-DAG: morestack-report: pn: skipped (unsupported-calling-convention)
 // CHECK-DAG: morestack-report: labels: skipped (vararg-not-outlinable)
 // CHECK-DAG: morestack-report: __morestack_reserve: skipped (morestack-runtime)
+// CHECK-DAG: morestack-report: pm: skipped (preserves-registers), frame {{[0-9]+}} bytes, nosplit chain {{[0-9]+}} of 768 bytes
+// CHECK-DAG: morestack-report: pa: skipped (preserves-registers), frame {{[0-9]+}} bytes, nosplit chain {{[0-9]+}} of 768 bytes
 
 // ASM-LABEL: naked_fn:
 // ASM-NOT: __morestack
 // ASM: .Lfunc_end
 // ASM-LABEL: isr:
 // ASM-NOT: callq __morestack
+// ASM: .Lfunc_end
+// ASM-LABEL: pm:
+// ASM-NOT: __morestack
+// ASM: .Lfunc_end
+// ASM-LABEL: pa:
+// ASM-NOT: __morestack
 // ASM: .Lfunc_end
 // ASM-LABEL: resolver:
 // ASM-NOT: __morestack
