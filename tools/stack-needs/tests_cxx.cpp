@@ -684,6 +684,14 @@ void register_tests() {
      *g_ofs.p() << g_long; c.p(g_ofs.b));
   MTT("_ZNSt14basic_ofstreamIcSt11char_traitsIcEE5closeEv", "pending-data", new (g_ofs.b) std::ofstream(tmp_path("ofc"));
       *g_ofs.p() << "data"; c.p(g_ofs.b), g_ofs.p()->~basic_ofstream());
+  // Base-object destructors, as a derived class's destructor calls them: the
+  // ifstream part (with its VTT), then the virtual base std::ios_base.
+  MT("_ZNSt14basic_ifstreamIcSt11char_traitsIcEED2Ev", "open-file", new (g_ifs.b) std::ifstream("/etc/hosts");
+     g_ifs.p()->get(); c.p(g_ifs.b).p(dlsym(RTLD_DEFAULT, "_ZTTSt14basic_ifstreamIcSt11char_traitsIcEE")));
+  MT("_ZNSt8ios_baseD2Ev", "after-ifstream-parts", new (g_ifs.b) std::ifstream("/etc/hosts"); g_ifs.p()->get();
+     ((void (*)(void *, void *))dlsym(RTLD_DEFAULT, "_ZNSt14basic_ifstreamIcSt11char_traitsIcEED2Ev"))(
+         g_ifs.b, dlsym(RTLD_DEFAULT, "_ZTTSt14basic_ifstreamIcSt11char_traitsIcEE"));
+     c.p(static_cast<std::ios_base *>(g_ifs.p())));
   MTT("_ZNSt8ios_base4InitC1Ev", "nested", static char init[1]; c.p(init), (void)0);
   MT("_ZNSt8ios_base15sync_with_stdioEb", "false", c.i(0));
   MT("_ZNSt9basic_iosIcSt11char_traitsIcEE5clearESt12_Ios_Iostate", "good", c.p((std::ios *)&std::cout).i(0));
