@@ -170,7 +170,7 @@ function(morestack_enable target)
     "cmake_language(DEFER CALL _morestack_object_depends [[${target}]] [[${plugin_file_dep}]])")
 
   if(type STREQUAL "EXECUTABLE")
-    target_link_options(${target} PRIVATE -fuse-ld=lld
+    target_link_options(${target} PRIVATE -fuse-ld=lld "LINKER:-z,now"
                         "LINKER:--whole-archive,${runtime},--no-whole-archive")
     if(ARG_NO_WHOLE_PROGRAM)
       target_link_options(${target} PRIVATE "LINKER:--defsym=__morestack_no_whole_program=1")
@@ -183,6 +183,6 @@ function(morestack_enable target)
                         "LINKER:--export-dynamic-symbol=morestack_*")
     set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS "${runtime_file_dep}")
   elseif(type STREQUAL "SHARED_LIBRARY" OR type STREQUAL "MODULE_LIBRARY")
-    target_link_options(${target} PRIVATE -fuse-ld=lld)
+    target_link_options(${target} PRIVATE -fuse-ld=lld "LINKER:-z,now")
   endif()
 endfunction()

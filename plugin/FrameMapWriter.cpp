@@ -307,6 +307,17 @@ class MorestackMapPrinter : public GCMetadataPrinter {
 public:
   void beginAssembly(Module &, GCModuleInfo &, AsmPrinter &AP) override {
     AP.addAsmPrinterHandler(std::make_unique<FrameMapWriter>(AP));
+    // The AsmPrinter ends every module with split-stack functions with an
+    // empty .note.GNU-split-stack (and .note.GNU-no-split-stack), which
+    // makes lld rewrite the prologue of every function that calls code
+    // outside split-stack objects (16 KiB more, or a call to
+    // __morestack_non_split on every entry) and makes GNU ld and gold
+    // refuse or ignore the object. The plugin checks such calls where they
+    // happen instead (CallSiteReserve.h), so the notes are created here
+    // first, with SHF_EXCLUDE: the AsmPrinter finds them by name and uses
+    // these, and linkers drop excluded sections before looking at them.
+    for (const char *Note : {".note.GNU-split-stack", ".note.GNU-no-split-stack"})
+      AP.OutContext.getELFSection(Note, ELF::SHT_PROGBITS, ELF::SHF_EXCLUDE);
   }
 };
 

@@ -23,6 +23,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "SplitStackPass.h"
+#include "CallSiteReserve.h"
 #include "DynamicAllocaReserve.h"
 #include "NosplitMarking.h"
 #include "RuntimeStubs.h"
@@ -139,6 +140,10 @@ private:
   Module &M;
   const PluginOptions &Opts;
   Report *R;
+  StringSet<> MarkersUsed; // CallSiteReserve.h
+
+public:
+  const StringSet<> &markersUsed() const { return MarkersUsed; }
 };
 
 void Instrumenter::skip(Function &F, SkipReason Reason, const Twine &Detail) {
@@ -173,6 +178,7 @@ void Instrumenter::skip(Function &F, SkipReason Reason, const Twine &Detail) {
 }
 
 void Instrumenter::instrument(Function &F, const Twine &Detail) {
+  reserveForCalls(F, MarkersUsed);
   unsigned Reserved = reserveDynamicAllocas(F);
   F.addFnAttr(kSplitStackFnAttr);
   ++NumInstrumented;
@@ -237,6 +243,7 @@ bool Instrumenter::run() {
       instrument(*F);
     }
   }
+  emitCheckedMarkers(M, MarkersUsed);
   M.getOrInsertNamedMetadata(kDoneMetadata);
   return true;
 }

@@ -4,13 +4,16 @@
 // needs stdio, so it moves to the system stack first.
 #include <morestack/morestack.h>
 
+#include "faults.h"
 #include "fiber.h"
 #include "frame_walk.h"
 
 #include <dlfcn.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 // libstdc++'s demangler, when the program has it.
 extern "C" char *__cxa_demangle(const char *, char *, size_t *, int *) __attribute__((weak));
@@ -64,7 +67,31 @@ struct PrintRequest {
   FrameCursor start;
   uintptr_t hi;
   const morestack_fiber *fiber;  // null: the calling stack
+  uintptr_t fault_pc;            // non-zero: frame #0 is the instruction at this address
 };
+
+// One line to stderr with write(2): no stdio lock (a fault may have
+// interrupted stdio), no allocation.
+__attribute__((format(printf, 1, 2))) void out(const char *fmt, ...) {
+  char line[512];
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(line, sizeof line, fmt, ap);
+  va_end(ap);
+  if (n < 0) return;
+  size_t len = (size_t)n < sizeof line ? (size_t)n : sizeof line - 1;
+  for (size_t off = 0; off < len;) {
+    ssize_t w = write(STDERR_FILENO, line + off, len - off);
+    if (w <= 0) break;
+    off += (size_t)w;
+  }
+}
+
+const char *symbol_at(uintptr_t pc) {
+  if (const MapRecord *r = map_lookup(pc)) return record_name(r);
+  Dl_info info;
+  return dladdr((void *)pc, &info) ? info.dli_sname : nullptr;
+}
 
 // Runs on the system stack: a 2 KiB fiber has no room for the frame array
 // or for stdio.
@@ -78,8 +105,14 @@ void *print_backtrace(void *p) {
   else if (const Stack *s = thread_state().current) describe(*s, what, sizeof what);
   else snprintf(what, sizeof what, "an unmanaged stack");
   size_t shown = count < kPrintedFrames ? count : kPrintedFrames;
-  fprintf(stderr, "morestack: backtrace of %s (%zu frames):\n", what, count);
-  for (size_t i = 0; i < shown; ++i) {
+  size_t first = r.fault_pc ? 1 : 0;
+  out("morestack: backtrace of %s (%zu frames):\n", what, count + first);
+  if (r.fault_pc) {
+    const char *name = symbol_at(r.fault_pc);
+    out("  #0 %p %s (the faulting instruction)\n", (void *)r.fault_pc, name ? name : "?");
+  }
+  for (size_t j = 0; j < shown; ++j) {
+    size_t i = j;  // index into frames; printed as i + first
     const morestack_frame &f = frames[i];
     char *demangled = nullptr;
     if (f.function && __cxa_demangle) {
@@ -88,20 +121,19 @@ void *print_backtrace(void *p) {
     }
     const char *name = demangled ? demangled : f.function;
     bool rest = i + 1 == count && !f.described && walk_stopped;
+    size_t k = i + first;
     if (f.described)
-      fprintf(stderr, "  #%zu %p %s, %zu bytes\n", i, f.pc, name, f.frame_size);
+      out("  #%zu %p %s, %zu bytes\n", k, f.pc, name, f.frame_size);
     else if (!rest)
-      fprintf(stderr, "  #%zu %p %s (no stack map), %zu bytes\n", i, f.pc, name ? name : "?",
-              f.frame_size);
+      out("  #%zu %p %s (no stack map), %zu bytes\n", k, f.pc, name ? name : "?", f.frame_size);
     else if (f.frame_size)
-      fprintf(stderr, "  #%zu %p %s%s(the walk stops here: the remaining %zu bytes)\n", i, f.pc,
-              name ? name : "", name ? " " : "", f.frame_size);
+      out("  #%zu %p %s%s(the walk stops here: the remaining %zu bytes)\n", k, f.pc,
+          name ? name : "", name ? " " : "", f.frame_size);
     else
-      fprintf(stderr, "  #%zu %p %s%s(the walk stops here)\n", i, f.pc, name ? name : "",
-              name ? " " : "");
+      out("  #%zu %p %s%s(the walk stops here)\n", k, f.pc, name ? name : "", name ? " " : "");
     free(demangled);
   }
-  if (shown < count) fprintf(stderr, "  ... %zu more\n", count - shown);
+  if (shown < count) out("  ... %zu more\n", count - shown);
   return nullptr;
 }
 
@@ -125,11 +157,33 @@ void morestack_print_backtrace(const morestack_fiber *f) {
   PrintRequest r;
   if (f) {
     if (f->state != FiberState::Suspended) return;
-    r = {cursor_at_switch_frame(f->stack.saved_sp), f->stack.hi, f};
+    r = {cursor_at_switch_frame(f->stack.saved_sp), f->stack.hi, f, 0};
   } else {
-    r = {caller_of(__builtin_frame_address(0)), current_top(), nullptr};
+    r = {caller_of(__builtin_frame_address(0)), current_top(), nullptr, 0};
   }
   on_system_stack(print_backtrace, &r);
 }
 
 } // extern "C"
+
+namespace morestack {
+
+void print_fault_backtrace(const ucontext_t *uc) {
+  const uintptr_t pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+  const uintptr_t sp = (uintptr_t)uc->uc_mcontext.gregs[REG_RSP];
+  const uintptr_t rbp = (uintptr_t)uc->uc_mcontext.gregs[REG_RBP];
+  const Stack *s = thread_state().current;
+  const uintptr_t hi = s && s->contains(sp) ? s->hi : UINTPTR_MAX;
+  out("morestack: the access was made at:\n");
+  // The faulting frame is not at a call site: step over it with its unwind
+  // information (pc + 1: the rules in force at the instruction itself).
+  CfiStep step;
+  PrintRequest r = {{0, 0, 0}, hi, nullptr, pc};
+  if (cfi_step(pc + 1, sp, rbp, true, hi, &step))
+    r.start = {load_word(step.cfa - 8), step.cfa, step.caller_rbp};
+  else
+    r.start = {0, hi == UINTPTR_MAX ? sp : hi, 0};  // no caller frames known
+  print_backtrace(&r);
+}
+
+} // namespace morestack

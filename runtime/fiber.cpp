@@ -24,6 +24,7 @@
 #include "config.h"
 #include "fatal.h"
 #include "frames.h"
+#include "signals.h"
 #include "stack.h"
 
 #include <stdlib.h>
@@ -70,6 +71,7 @@ extern "C" {
 
 morestack_fiber *morestack_fiber_create(morestack_fiber_fn fn, void *arg, size_t stack_size) {
   init_config();
+  install_fault_handler();
   if (!fn) fatal("morestack_fiber_create: the fiber function is NULL");
   if (stack_size > config.max_stack)
     fatal("morestack_fiber_create: a %zu-byte stack is larger than the limit of %zu bytes "

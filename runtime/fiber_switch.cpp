@@ -54,6 +54,8 @@ MORESTACK_RUNTIME_FRAME int morestack_fiber_resume(morestack_fiber *f) {
   // Back from yield() or the fiber's end.
   running_fiber = f->resumer_fiber;
   set_current(from);
+  stack_check_canary(f->stack, f->state == FiberState::Finished ? "when it finished"
+                                                                 : "when it yielded");
   if (f->state == FiberState::Finished) {
     stack_release(f->stack);
     return 1;

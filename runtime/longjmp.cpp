@@ -8,7 +8,9 @@
 // pointer must lie inside that stack, otherwise the program stops with a
 // message instead of jumping into freed memory.
 #include "fatal.h"
+#include "quarantine.h"
 #include "relocate.h"
+#include "signals.h"
 #include "thread_state.h"
 
 #include <dlfcn.h>
@@ -20,9 +22,23 @@ namespace {
 constexpr int kJmpBufSp = 6;  // glibc x86-64 __jmp_buf: rbx rbp r12 r13 r14 r15 rsp pc
 
 void check_target(const char *fn, const struct __jmp_buf_tag *env) {
+  StackKind kind;
+  uint64_t id;
+  intptr_t delta;
+  if (find_retired((uintptr_t)env, &kind, &id, &delta)) {
+    Stack owner;
+    owner.kind = kind;
+    owner.id = id;
+    char name[48];
+    fatal("%s: the jmp_buf itself at %p is in a stack block freed when the stack of %s moved "
+          "(its copy is at %#lx): it was a local variable of a function whose frame moved, and "
+          "the pointer to it was kept where the move could not update it",
+          fn, (const void *)env, describe(owner, name, sizeof name), (uintptr_t)env + delta);
+  }
+  uintptr_t sp = demangle_pointer((uintptr_t)env->__jmpbuf[kJmpBufSp], pointer_guard());
+  leave_signal_handler_for(sp);
   const Stack *s = thread_state().current;
   if (!s) return;
-  uintptr_t sp = demangle_pointer((uintptr_t)env->__jmpbuf[kJmpBufSp], pointer_guard());
   if (s->contains(sp)) return;
   char name[48];
   fatal("%s: the target was saved with setjmp at sp=%#lx, outside the current stack of %s "

@@ -212,6 +212,25 @@ __morestack_reserve:
 	.cfi_endproc
 	.size	__morestack_reserve, .-__morestack_reserve
 
+/* void __morestack_reserve_call(void *target): before a call through a
+ * pointer, when less than MORESTACK_UNKNOWN_CALLEE_NEED is free below the
+ * caller: reserve that much unless the target is a function built with the
+ * plugin (which checks its own stack). An ordinary call. */
+	.globl	__morestack_reserve_call
+	.type	__morestack_reserve_call,@function
+	.p2align 4
+__morestack_reserve_call:
+	.cfi_startproc
+	subq	$8, %rsp
+	.cfi_adjust_cfa_offset 8
+	call	__morestack_target_need    /* -> bytes the target needs here */
+	addq	$8, %rsp
+	.cfi_adjust_cfa_offset -8
+	movq	%rax, %rdi
+	jmp	__morestack_reserve
+	.cfi_endproc
+	.size	__morestack_reserve_call, .-__morestack_reserve_call
+
 /* void morestack_shrink_stack(void): an ordinary call. Moves the calling
  * stack to a smaller block if its live part is under a quarter of it
  * (stack.h); returns on whichever block the stack is then on. */
@@ -333,6 +352,7 @@ __morestack_call_on_stack:
 	EXPORT_TWIN __morestack
 	EXPORT_TWIN __morestack_non_split
 	EXPORT_TWIN __morestack_reserve
+	EXPORT_TWIN __morestack_reserve_call
 
 	/* Callable from small stacks without lld's non-split reserve, and no
 	 * split-stack prologue here for lld to adjust (split_stack_note.h). */

@@ -1,90 +1,130 @@
-// runtime/quarantine.cpp: verify mode's inaccessible old blocks (see
-// quarantine.h).
+// runtime/quarantine.cpp: verify mode's inaccessible old blocks, and the
+// history of retired blocks (see quarantine.h).
 #include "quarantine.h"
 
 #include "config.h"
 #include "fatal.h"
-#include "signals.h"
+#include "faults.h"
 #include "stack_pool.h"
 
 #include <pthread.h>
-#include <signal.h>
 #include <sys/mman.h>
+#include <time.h>
 
 namespace morestack {
 namespace {
 
 constexpr size_t kPage = 4096;
 
-struct Held {
-  uintptr_t lo, hi;
-  intptr_t delta;   // the live part moved by this much
+struct Retired {
+  uintptr_t lo, hi;  // hi == 0: empty (written last, read first)
+  intptr_t delta;    // the live part moved by this much
+  uint64_t when_ns;  // CLOCK_MONOTONIC
   StackKind kind;
   uint64_t id;
 };
 
 pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-Held held[kQuarantineBlocks];  // a ring; entries are read by the SIGSEGV handler
+Retired history[kRetiredHistory];  // a ring, newest at (next - 1)
+size_t next_entry;
+
+struct Held {
+  uintptr_t lo, hi;  // the pages made inaccessible (a block's own pages)
+  uintptr_t block, size;
+};
+Held held[kQuarantineBlocks];  // a ring
 size_t oldest, count_held, bytes_held;
-bool handler_installed;
-struct sigaction previous_segv;
+
+uint64_t now_ns() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+void remember(const Stack &s, uintptr_t lo, uintptr_t hi, intptr_t delta) {
+  Retired &r = history[next_entry % kRetiredHistory];
+  __atomic_store_n(&r.hi, 0, __ATOMIC_RELEASE);
+  r.lo = lo;
+  r.delta = delta;
+  r.when_ns = now_ns();
+  r.kind = s.kind;
+  r.id = s.id;
+  __atomic_store_n(&r.hi, hi, __ATOMIC_RELEASE);
+  ++next_entry;
+}
 
 void release_oldest() {
   Held &h = held[oldest];
   mprotect((void *)h.lo, h.hi - h.lo, PROT_READ | PROT_WRITE);
-  pool_free((void *)h.lo, h.hi - h.lo);
-  bytes_held -= h.hi - h.lo;
-  __atomic_store_n(&h.hi, 0, __ATOMIC_RELEASE);
+  pool_free((void *)h.block, h.size);
+  bytes_held -= h.size;
   oldest = (oldest + 1) % kQuarantineBlocks;
   --count_held;
 }
 
-void on_segv(int sig, siginfo_t *info, void *) {
-  uintptr_t addr = (uintptr_t)info->si_addr;
-  for (size_t i = 0; i < kQuarantineBlocks; ++i) {
-    const Held &h = held[i];
-    uintptr_t hi = __atomic_load_n(&h.hi, __ATOMIC_ACQUIRE);
-    if (addr < h.lo || addr >= hi) continue;
-    Stack s;
-    s.kind = h.kind;
-    s.id = h.id;
-    char name[48];
-    fatal("verify: stale stack pointer: the program accessed %#lx, %lu bytes below the top of "
-          "an old block of %s; the stack has moved since (that byte is now at %#lx). A pointer "
-          "to a stack variable was kept where a move cannot update it: in the heap, a global, "
-          "another stack, or an object whose type says it holds no pointers (a double or an "
-          "int holding pointer bits)", addr, hi - addr, describe(s, name, sizeof name),
-          addr + h.delta);
+// The newest remembered block holding addr, if any.
+const Retired *lookup(uintptr_t addr) {
+  for (size_t i = 0; i < kRetiredHistory; ++i) {
+    const Retired &r = history[(next_entry + kRetiredHistory - 1 - i) % kRetiredHistory];
+    uintptr_t hi = __atomic_load_n(&r.hi, __ATOMIC_ACQUIRE);
+    if (hi && addr >= r.lo && addr < hi) return &r;
   }
-  // Not ours: put the previous action back and let the access fault again.
-  restore_runtime_handler(sig, &previous_segv);
+  return nullptr;
 }
 
 } // namespace
 
 void retire_block(const Stack &s, uintptr_t old_lo, uintptr_t old_hi, intptr_t delta) {
-  size_t size = old_hi - old_lo;
-  if (!config.verify || size < kPage || (old_lo & (kPage - 1))) {
+  const size_t size = old_hi - old_lo;
+  pthread_mutex_lock(&lock);
+  remember(s, old_lo, old_hi, delta);
+  // Verify mode: a block has pages of its own (stack_pool.h); hold them.
+  const uintptr_t page_lo = old_lo & ~(kPage - 1);
+  if (!config.verify || (old_hi & (kPage - 1))) {
+    pthread_mutex_unlock(&lock);
     pool_free((void *)old_lo, size);
     return;
   }
-  pthread_mutex_lock(&lock);
-  if (!handler_installed) {
-    install_runtime_handler(SIGSEGV, on_segv, &previous_segv);
-    handler_installed = true;
-  }
   while (count_held == kQuarantineBlocks || (count_held && bytes_held + size > kQuarantineBytes))
     release_oldest();
-  mprotect((void *)old_lo, size, PROT_NONE);
-  Held &h = held[(oldest + count_held) % kQuarantineBlocks];
-  h.lo = old_lo;
-  h.delta = delta;
-  h.kind = s.kind;
-  h.id = s.id;
-  __atomic_store_n(&h.hi, old_hi, __ATOMIC_RELEASE);
+  mprotect((void *)page_lo, old_hi - page_lo, PROT_NONE);
+  held[(oldest + count_held) % kQuarantineBlocks] = {page_lo, old_hi, old_lo, size};
   ++count_held;
   bytes_held += size;
   pthread_mutex_unlock(&lock);
+}
+
+bool find_retired(uintptr_t addr, StackKind *kind, uint64_t *id, intptr_t *delta) {
+  const Retired *r = lookup(addr);
+  if (!r) return false;
+  *kind = r->kind;
+  *id = r->id;
+  *delta = r->delta;
+  return true;
+}
+
+void explain_stale_access(uintptr_t addr, const ucontext_t *uc) {
+  const Retired *r = lookup(addr);
+  if (!r) {
+    // In verify mode a block's page may hold bytes below the block itself
+    // (2 KiB blocks sit at the top of their page): the same page, the same
+    // stack.
+    if (!config.verify) return;
+    r = lookup((addr | (kPage - 1)) - 2047);
+    if (!r || (r->lo & ~(kPage - 1)) != (addr & ~(kPage - 1))) return;
+  }
+  Stack s;
+  s.kind = r->kind;
+  s.id = r->id;
+  char name[64];
+  uint64_t age_us = (now_ns() - r->when_ns) / 1000;
+  print_fault_backtrace(uc);
+  fatal("stale stack pointer: the program accessed %#lx, %lu bytes below the top of an old "
+        "block of %s, freed when that stack moved %llu.%03llu ms ago (that byte is now at %#lx). "
+        "A pointer to a stack variable was kept where a move cannot update it: in the heap, a "
+        "global, another stack, or memory written by code built without the plugin",
+        addr, r->hi - addr, describe(s, name, sizeof name), (unsigned long long)(age_us / 1000),
+        (unsigned long long)(age_us % 1000), addr + r->delta);
 }
 
 } // namespace morestack

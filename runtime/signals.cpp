@@ -1,43 +1,189 @@
-// runtime/signals.cpp: alternate signal stacks and the handler trampoline.
-// See signals.h.
+// runtime/signals.cpp: alternate signal stacks, the handler stack, the
+// handler trampoline and the fault handler. See signals.h.
+//
+// Invariants:
+//  - On a thread with `own_alt`, the kernel always has an armed alternate
+//    stack outside signal handlers (SS_AUTODISARM disarms it while one
+//    runs; sigreturn re-arms it; a longjmp out of a handler re-arms it in
+//    leave_signal_handler_for()).
+//  - While the trampoline runs a handler, ThreadState::current is the
+//    thread's handler Stack (kind Signal) and the guard is its guard; the
+//    state it replaced is restored when the handler returns, or by
+//    leave_signal_handler_for() when a longjmp leaves it.
+//  - user_handler[sig] is the program's handler for sig (or null); the
+//    kernel's action for it is the trampoline (or, for SIGSEGV and SIGBUS,
+//    the fault handler).
 #include "signals.h"
 
+#include "faults.h"
 #include "fatal.h"
 #include "thread_state.h"
 
 #include <dlfcn.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <ucontext.h>
+
+// Linux 4.7's SS_AUTODISARM (include/uapi/linux/signal.h); glibc 2.36 does
+// not name it.
+#ifndef SS_AUTODISARM
+#define SS_AUTODISARM (1u << 31)
+#endif
+
+extern "C" void *__morestack_call_on_stack(void *(*fn)(void *), void *arg, uintptr_t stack_top,
+                                           uintptr_t *os_sp);
 
 namespace morestack {
 namespace {
 
-// Big enough for the kernel's frame with AVX-512 state and a handler that
-// formats a message: 64 KiB.
-constexpr size_t kSignalStackSize = 64 * 1024;
+constexpr size_t kPage = 4096;
+// The kernel's frame (up to ~3.5 KiB with AVX-512 state) and the trampoline.
+constexpr size_t kAltStackSize = 64 * 1024;
+// Handlers run here: as much as a thread's default stack, touched on use.
+constexpr size_t kHandlerStackSize = size_t(8) << 20;
+// Below an interrupted handler's stack pointer: its red zone, and a margin.
+constexpr uintptr_t kNestedGap = MORESTACK_RED_ZONE + 128;
 
-__thread void *own_altstack __attribute__((tls_model("initial-exec")));
+struct ThreadSignals {
+  uintptr_t alt_lo = 0, alt_hi = 0;  // ours, guard page below
+  bool own_alt = false;              // the runtime armed an alternate stack here
+  bool user_disabled = false;        // the program asked for SS_DISABLE (not done)
+  Stack handler;                     // the handler stack (lo == 0: not mapped yet)
+  int depth = 0;                     // handlers running on the handler stack
+  Stack *outer_current = nullptr;    // ThreadState::current before the outermost one
+};
 
-// The user's handlers, by signal number. Written by sigaction(), read by the
-// trampoline; a word-sized store, so a handler sees the old or new pointer.
+__thread ThreadSignals tls __attribute__((tls_model("initial-exec")));
+
+// The user's handlers, by signal number, and the flags they asked for.
+// Written by sigaction(), read by the trampoline; word-sized stores.
 void *user_handler[NSIG];
+int user_flags[NSIG];
+
+template <class Fn> Fn real(const char *name) {
+  Fn f = (Fn)dlsym(RTLD_NEXT, name);
+  if (!f) fatal("cannot find libc's %s: %s", name, dlerror());
+  return f;
+}
 
 using sigaction_fn = int (*)(int, const struct sigaction *, struct sigaction *);
+using sigaltstack_fn = int (*)(const stack_t *, stack_t *);
 
 sigaction_fn real_sigaction() {
-  static sigaction_fn real = (sigaction_fn)dlsym(RTLD_NEXT, "sigaction");
-  if (!real) fatal("cannot find libc's sigaction: %s", dlerror());
-  return real;
+  static sigaction_fn fn = real<sigaction_fn>("sigaction");
+  return fn;
+}
+sigaltstack_fn real_sigaltstack() {
+  static sigaltstack_fn fn = real<sigaltstack_fn>("sigaltstack");
+  return fn;
+}
+
+// [lo, hi) of `size` usable bytes with an inaccessible page below; 0 on
+// failure. Async-signal-safe (mmap is a system call).
+uintptr_t map_guarded(size_t size, bool noreserve) {
+  int flags = MAP_PRIVATE | MAP_ANONYMOUS | (noreserve ? MAP_NORESERVE : 0);
+  void *p = mmap(nullptr, size + kPage, PROT_READ | PROT_WRITE, flags, -1, 0);
+  if (p == MAP_FAILED) return 0;
+  mprotect(p, kPage, PROT_NONE);
+  return (uintptr_t)p + kPage;
+}
+
+void unmap_guarded(uintptr_t lo, size_t size) { munmap((void *)(lo - kPage), size + kPage); }
+
+int arm(uintptr_t lo, size_t size) {
+  stack_t ss = {};
+  ss.ss_sp = (void *)lo;
+  ss.ss_size = size;
+  ss.ss_flags = SS_AUTODISARM;
+  return real_sigaltstack()(&ss, nullptr);
+}
+
+Stack *handler_stack() {
+  ThreadSignals &t = tls;
+  if (!t.handler.lo) {
+    uintptr_t lo = map_guarded(kHandlerStackSize, /*noreserve=*/true);
+    if (!lo) return nullptr;
+    t.handler.lo = lo;
+    t.handler.hi = lo + kHandlerStackSize;
+    t.handler.initial_size = kHandlerStackSize;
+    t.handler.kind = StackKind::Signal;
+    t.handler.id = current_thread_number();
+  }
+  return &t.handler;
+}
+
+struct HandlerCall {
+  void *handler;
+  int sig;
+  siginfo_t *info;
+  void *uctx;
+};
+
+void *call_handler(void *p) {
+  HandlerCall *c = (HandlerCall *)p;
+  ((void (*)(int, siginfo_t *, void *))c->handler)(c->sig, c->info, c->uctx);
+  return nullptr;
+}
+
+// Run the user's handler for `sig` on the handler stack (below an
+// interrupted handler, if one is running there).
+void run_user_handler(void *h, int sig, siginfo_t *info, void *uctx) {
+  ThreadState &ts = thread_state();
+  Stack *const before = ts.current;
+  const uintptr_t guard = read_guard();
+  HandlerCall call = {h, sig, info, uctx};
+  Stack *hs = handler_stack();
+  if (!hs) {  // no memory for it: run where the kernel put us, unchecked
+    write_guard(0);
+    call_handler(&call);
+    write_guard(guard);
+    return;
+  }
+  const uintptr_t sp = (uintptr_t)((ucontext_t *)uctx)->uc_mcontext.gregs[REG_RSP];
+  const bool nested = hs->contains(sp);
+  uintptr_t top = nested ? (sp - kNestedGap) & ~uintptr_t(15) : hs->hi;
+  if (nested && top < hs->guard())
+    fatal("a signal handler for signal %d (%s) ran out of the %zu-byte signal handler stack "
+          "(nested signals)", sig, strsignal(sig), kHandlerStackSize);
+  ThreadSignals &t = tls;
+  if (t.depth++ == 0) t.outer_current = before;
+  set_current(hs);
+  uintptr_t unused;
+  if (nested) call_handler(&call);  // already below the interrupted handler
+  else __morestack_call_on_stack(call_handler, &call, top, &unused);
+  --t.depth;
+  ts.current = before;
+  write_guard(guard);
 }
 
 void trampoline(int sig, siginfo_t *info, void *uctx) {
-  uintptr_t guard = read_guard();
-  write_guard(0);
   void *h = __atomic_load_n(&user_handler[sig], __ATOMIC_ACQUIRE);
-  ((void (*)(int, siginfo_t *, void *))h)(sig, info, uctx);
+  if (h) run_user_handler(h, sig, info, uctx);
+}
+
+void fault_handler(int sig, siginfo_t *info, void *uctx) {
+  const uintptr_t guard = read_guard();
+  write_guard(0);
+  explain_fault(sig, info, (ucontext_t *)uctx);  // returns only if it is not ours
+  ThreadSignals &t = tls;
+  if (t.handler.lo && (uintptr_t)info->si_addr < t.handler.lo &&
+      (uintptr_t)info->si_addr >= t.handler.lo - kPage)
+    fatal("a signal handler overflowed the %zu-byte signal handler stack in code built without "
+          "the plugin (address %p, just below it)", kHandlerStackSize, info->si_addr);
   write_guard(guard);
+  void *h = __atomic_load_n(&user_handler[sig], __ATOMIC_ACQUIRE);
+  if (h) {
+    run_user_handler(h, sig, info, uctx);
+    return;
+  }
+  // Not ours and no handler of the program's: the default action, when the
+  // faulting instruction runs again.
+  struct sigaction dfl = {};
+  dfl.sa_handler = SIG_DFL;
+  real_sigaction()(sig, &dfl, nullptr);
 }
 
 bool is_function(const struct sigaction *act) {
@@ -45,67 +191,90 @@ bool is_function(const struct sigaction *act) {
   return h != (void *)SIG_DFL && h != (void *)SIG_IGN;
 }
 
+bool is_fault(int sig) { return sig == SIGSEGV || sig == SIGBUS; }
+
+bool fault_handler_installed;
+
+void install_kernel_action(int sig, const struct sigaction *user, struct sigaction *old) {
+  struct sigaction mine = {};
+  if (user) mine = *user;
+  mine.sa_sigaction = is_fault(sig) ? fault_handler : trampoline;
+  mine.sa_flags |= SA_SIGINFO | SA_ONSTACK;
+  // The handler's own SA_RESETHAND would reset to the trampoline's default,
+  // which is what it asked for; SA_NODEFER likewise carries over.
+  real_sigaction()(sig, &mine, old);
+}
+
 } // namespace
 
 void ensure_signal_stack() {
-  if (own_altstack) return;
+  ThreadSignals &t = tls;
+  if (t.own_alt) return;
   stack_t current;
-  if (sigaltstack(nullptr, &current) == 0 && !(current.ss_flags & SS_DISABLE)) return;
-  void *mem = mmap(nullptr, kSignalStackSize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (mem == MAP_FAILED) fatal("out of memory: cannot map an alternate signal stack");
-  stack_t ss = {};
-  ss.ss_sp = mem;
-  ss.ss_size = kSignalStackSize;
-  if (sigaltstack(&ss, nullptr) != 0) fatal("sigaltstack failed");
-  own_altstack = mem;
+  if (real_sigaltstack()(nullptr, &current) == 0 && !(current.ss_flags & SS_DISABLE)) {
+    // The program's own alternate stack: keep it, but have it disarmed
+    // while handlers run (they run on the handler stack; a nested signal
+    // must not land on the top of the alternate stack, where the kernel's
+    // frame for the outer one lives).
+    if (!(current.ss_flags & SS_AUTODISARM)) {
+      current.ss_flags = SS_AUTODISARM;
+      real_sigaltstack()(&current, nullptr);
+    }
+    t.own_alt = true;
+    return;
+  }
+  uintptr_t lo = map_guarded(kAltStackSize, /*noreserve=*/false);
+  if (!lo) fatal("out of memory: cannot map an alternate signal stack");
+  if (arm(lo, kAltStackSize) != 0) fatal("sigaltstack failed: %s", strerror(errno));
+  t.alt_lo = lo;
+  t.alt_hi = lo + kAltStackSize;
+  t.own_alt = true;
 }
 
 void release_signal_stack() {
-  if (!own_altstack) return;
-  stack_t ss = {};
-  ss.ss_flags = SS_DISABLE;
-  sigaltstack(&ss, nullptr);
-  munmap(own_altstack, kSignalStackSize);
-  own_altstack = nullptr;
-}
-
-} // namespace morestack
-
-using namespace morestack;
-
-extern "C" int sigaction(int sig, const struct sigaction *act, struct sigaction *old) {
-  if (sig <= 0 || sig >= NSIG) return real_sigaction()(sig, act, old);
-  struct sigaction mine;
-  const struct sigaction *use = act;
-  if (act && is_function(act)) {
-    mine = *act;
-    void *h = (act->sa_flags & SA_SIGINFO) ? (void *)act->sa_sigaction : (void *)act->sa_handler;
-    mine.sa_sigaction = trampoline;
-    mine.sa_flags |= SA_SIGINFO | SA_ONSTACK;
-    use = &mine;
-    void *prev = __atomic_exchange_n(&user_handler[sig], h, __ATOMIC_ACQ_REL);
-    int rc = real_sigaction()(sig, use, old);
-    if (rc != 0) __atomic_store_n(&user_handler[sig], prev, __ATOMIC_RELEASE);
-    else if (old && old->sa_sigaction == trampoline)
-      old->sa_sigaction = (decltype(old->sa_sigaction))prev;  // the user's, not ours
-    return rc;
+  ThreadSignals &t = tls;
+  if (t.alt_lo) {
+    stack_t ss = {};
+    ss.ss_flags = SS_DISABLE;
+    real_sigaltstack()(&ss, nullptr);
+    unmap_guarded(t.alt_lo, kAltStackSize);
+    t.alt_lo = t.alt_hi = 0;
   }
-  int rc = real_sigaction()(sig, use, old);
-  if (rc == 0 && old && old->sa_sigaction == trampoline)
-    old->sa_sigaction = (decltype(old->sa_sigaction))user_handler[sig];
-  return rc;
+  if (t.handler.lo) unmap_guarded(t.handler.lo, kHandlerStackSize);
+  t.handler.lo = t.handler.hi = 0;
+  t.own_alt = false;
 }
 
-extern "C" sighandler_t signal(int sig, sighandler_t handler) {
-  struct sigaction act = {}, old = {};
-  act.sa_handler = handler;
-  sigemptyset(&act.sa_mask);
-  act.sa_flags = SA_RESTART;  // BSD semantics, as glibc's signal()
-  if (sigaction(sig, &act, &old) != 0) return SIG_ERR;
-  return old.sa_handler;
+void install_fault_handler() {
+  if (__atomic_exchange_n(&fault_handler_installed, true, __ATOMIC_ACQ_REL)) return;
+  static const int kFaults[] = {SIGSEGV, SIGBUS};
+  for (int sig : kFaults) {
+    struct sigaction old = {};
+    real_sigaction()(sig, nullptr, &old);
+    if (old.sa_handler != SIG_DFL) {
+      // Installed before the runtime (by a constructor, say): keep it, behind us.
+      void *h = (old.sa_flags & SA_SIGINFO) ? (void *)old.sa_sigaction : (void *)old.sa_handler;
+      if (h != (void *)SIG_IGN && h != (void *)fault_handler) {
+        user_handler[sig] = h;
+        user_flags[sig] = old.sa_flags;
+      }
+    }
+    sigemptyset(&old.sa_mask);
+    old.sa_flags = 0;
+    install_kernel_action(sig, &old, nullptr);
+  }
 }
 
-namespace morestack {
+void leave_signal_handler_for(uintptr_t sp) {
+  ThreadSignals &t = tls;
+  if (!t.depth) return;
+  bool on_handler_stack = t.handler.contains(sp);
+  bool on_alt = sp >= t.alt_lo && sp < t.alt_hi;
+  if (on_handler_stack || on_alt) return;  // a jump within the handler
+  t.depth = 0;
+  set_current(t.outer_current);
+  if (t.alt_lo) arm(t.alt_lo, kAltStackSize);  // sigreturn would have re-armed it
+}
 
 int install_runtime_handler(int sig, void (*handler)(int, siginfo_t *, void *),
                             struct sigaction *old) {
@@ -121,3 +290,110 @@ void restore_runtime_handler(int sig, const struct sigaction *old) {
 }
 
 } // namespace morestack
+
+using namespace morestack;
+
+// The user's view of the action: their handler where the kernel has ours.
+static void report_user_action(struct sigaction *old, void *prev_handler, int prev_flags) {
+  if (!old) return;
+  if (old->sa_sigaction == trampoline || old->sa_sigaction == fault_handler) {
+    if (prev_handler) {
+      old->sa_sigaction = (decltype(old->sa_sigaction))prev_handler;
+      old->sa_flags = prev_flags;
+    } else {
+      old->sa_handler = SIG_DFL;
+      old->sa_flags = 0;
+    }
+  }
+}
+
+extern "C" int sigaction(int sig, const struct sigaction *act, struct sigaction *old) {
+  if (sig <= 0 || sig >= NSIG) return real_sigaction()(sig, act, old);
+  void *prev = __atomic_load_n(&user_handler[sig], __ATOMIC_ACQUIRE);
+  int prev_flags = user_flags[sig];
+  if (!act) {
+    int rc = real_sigaction()(sig, nullptr, old);
+    if (rc == 0) report_user_action(old, prev, prev_flags);
+    return rc;
+  }
+  bool fault_ours = is_fault(sig) && __atomic_load_n(&fault_handler_installed, __ATOMIC_ACQUIRE);
+  if (is_function(act) || fault_ours) {
+    void *h = !is_function(act) ? nullptr
+              : (act->sa_flags & SA_SIGINFO) ? (void *)act->sa_sigaction : (void *)act->sa_handler;
+    if (!h && act->sa_handler == SIG_IGN) {
+      // Ignoring SIGSEGV/SIGBUS: the kernel ignores nothing it raises for a
+      // fault; leave it to libc.
+      __atomic_store_n(&user_handler[sig], nullptr, __ATOMIC_RELEASE);
+      int rc = real_sigaction()(sig, act, old);
+      if (rc == 0) report_user_action(old, prev, prev_flags);
+      return rc;
+    }
+    // SA_SIGINFO handlers and plain ones are called the same way: the
+    // trampoline passes (sig, info, uctx), which a one-argument handler
+    // ignores (the System V x86-64 convention makes that safe).
+    __atomic_store_n(&user_handler[sig], h, __ATOMIC_RELEASE);
+    user_flags[sig] = act->sa_flags;
+    struct sigaction prev_kernel;
+    install_kernel_action(sig, act, &prev_kernel);
+    if (old) {
+      *old = prev_kernel;
+      report_user_action(old, prev, prev_flags);
+    }
+    return 0;
+  }
+  __atomic_store_n(&user_handler[sig], nullptr, __ATOMIC_RELEASE);
+  int rc = real_sigaction()(sig, act, old);
+  if (rc == 0) report_user_action(old, prev, prev_flags);
+  return rc;
+}
+
+extern "C" sighandler_t signal(int sig, sighandler_t handler) {
+  struct sigaction act = {}, old = {};
+  act.sa_handler = handler;
+  sigemptyset(&act.sa_mask);
+  act.sa_flags = SA_RESTART;  // BSD semantics, as glibc's signal()
+  if (sigaction(sig, &act, &old) != 0) return SIG_ERR;
+  return old.sa_handler;
+}
+
+extern "C" int sigaltstack(const stack_t *ss, stack_t *old) {
+  ThreadSignals &t = tls;
+  if (!t.own_alt) return real_sigaltstack()(ss, old);
+  stack_t current;
+  if (real_sigaltstack()(nullptr, &current) != 0) return -1;
+  stack_t seen = current;
+  if (t.user_disabled) {
+    seen.ss_flags = SS_DISABLE | (current.ss_flags & SS_ONSTACK);
+    seen.ss_sp = nullptr;
+    seen.ss_size = 0;
+  }
+  seen.ss_flags &= ~SS_AUTODISARM;
+  if (ss) {
+    if (current.ss_flags & SS_ONSTACK) {
+      errno = EPERM;  // as the kernel: not while running on it
+      return -1;
+    }
+    if (ss->ss_flags & SS_DISABLE) {
+      // Keep an armed alternate stack: the kernel would otherwise write a
+      // signal frame onto whatever stack the thread is on, a 2 KiB fiber.
+      t.user_disabled = true;
+      if (!t.alt_lo) {
+        uintptr_t lo = map_guarded(kAltStackSize, false);
+        if (!lo) {
+          errno = ENOMEM;
+          return -1;
+        }
+        t.alt_lo = lo;
+        t.alt_hi = lo + kAltStackSize;
+      }
+      if ((uintptr_t)current.ss_sp != t.alt_lo && arm(t.alt_lo, kAltStackSize) != 0) return -1;
+    } else {
+      stack_t mine = *ss;
+      mine.ss_flags |= SS_AUTODISARM;
+      if (real_sigaltstack()(&mine, nullptr) != 0) return -1;
+      t.user_disabled = false;
+    }
+  }
+  if (old) *old = seen;
+  return 0;
+}

@@ -15,6 +15,7 @@
 #include "vector_state.h"
 
 #include <string.h>
+#include <sys/auxv.h>
 #include <time.h>
 
 namespace morestack {
@@ -121,12 +122,46 @@ void verify_move(const Stack &s, const FrameCursor &new_start, uintptr_t new_sp,
           describe(s, name, sizeof name));
 }
 
+// The canary of a block at `lo`: a secret of this process (from the
+// kernel's AT_RANDOM bytes) mixed with the address, so that neither a zero
+// fill nor a copy of another block's canary passes.
+uint64_t canary_for(uintptr_t lo) {
+  static uint64_t secret;
+  uint64_t k = __atomic_load_n(&secret, __ATOMIC_RELAXED);
+  if (!k) {
+    const uint64_t *random = (const uint64_t *)getauxval(AT_RANDOM);
+    k = (random ? random[1] : 0x9e3779b97f4a7c15u) | 1;
+    __atomic_store_n(&secret, k, __ATOMIC_RELAXED);
+  }
+  return (lo * 0x9e3779b97f4a7c15u) ^ k;
+}
+
+void write_canary(uintptr_t lo) {
+  static_assert(MORESTACK_STACK_CANARY == 16, "two words");
+  uint64_t c = canary_for(lo);
+  ((uint64_t *)lo)[0] = c;
+  ((uint64_t *)lo)[1] = ~c;
+}
+
 } // namespace
+
+void stack_check_canary(const Stack &s, const char *when) {
+  if (!s.lo || s.kind == StackKind::Signal) return;
+  uint64_t c = canary_for(s.lo);
+  const uint64_t *w = (const uint64_t *)s.lo;
+  if (__builtin_expect(w[0] == c && w[1] == ~c, 1)) return;
+  char name[64];
+  fatal("the stack of %s was overrun below its low end (its %zu-byte block at %#lx, canary "
+        "overwritten, found %s): code built without the plugin used more stack than was "
+        "reserved for it, or a buffer on the stack overflowed downwards",
+        describe(s, name, sizeof name), s.size(), s.lo, when);
+}
 
 void stack_init(Stack &s, size_t size, StackKind kind, uint64_t id) {
   size = round_up_pow2(size);
   s.lo = (uintptr_t)pool_alloc(size);
   s.hi = s.lo + size;
+  write_canary(s.lo);
   s.saved_sp = 0;
   s.initial_size = size;
   s.kind = kind;
@@ -140,6 +175,7 @@ void stack_init(Stack &s, size_t size, StackKind kind, uint64_t id) {
 }
 
 void stack_release(Stack &s) {
+  stack_check_canary(s, "when it was freed");
   if (s.lo) pool_free((void *)s.lo, s.size());
   s.lo = s.hi = s.saved_sp = 0;
 }
@@ -148,6 +184,7 @@ uintptr_t stack_move(Stack &s, size_t new_size, uintptr_t sp, const FrameCursor 
                      void *vectors) {
   const uint64_t t0 = now_ticks();
   note_first_move(t0);
+  stack_check_canary(s, "when it moved");
   const uintptr_t old_lo = s.lo, old_hi = s.hi;
   const size_t used = old_hi - sp;
   const uintptr_t new_lo = (uintptr_t)pool_alloc(new_size);
@@ -157,6 +194,7 @@ uintptr_t stack_move(Stack &s, size_t new_size, uintptr_t sp, const FrameCursor 
   const uintptr_t key = pointer_guard();
 
   memcpy((void *)new_sp, (const void *)sp, used);
+  write_canary(new_lo);
   // Live pointers point into the live part [sp, old_hi): what lies below sp
   // belongs to frames that have returned. Narrowing the range to it keeps
   // stale bytes of dead frames from being taken for pointers. The frames
@@ -193,9 +231,13 @@ GrowthTotals growth_totals() {
 }
 
 size_t shrink_target(const Stack &s, size_t used, bool one_step) {
+  // The code that runs on after the safe point (a yield, an explicit
+  // shrink) checks the stack again before every call that needs more than
+  // the guard region (plugin/CallSiteReserve.h), so the guard region and
+  // the red zone are all a shrink must leave.
+  const size_t keep = used + MORESTACK_STACK_GUARD + MORESTACK_RED_ZONE;
   size_t size = s.size();
-  while (size / 2 >= s.initial_size && used < size / 4 &&
-         used + MORESTACK_STACK_GUARD + MORESTACK_RED_ZONE <= size / 2) {
+  while (size / 2 >= s.initial_size && used < size / 4 && keep <= size / 2) {
     size /= 2;
     if (one_step) break;
   }
@@ -272,6 +314,10 @@ extern "C" uintptr_t __morestack_grow(uintptr_t sp, size_t frame, size_t extra, 
           "[%#lx, %#lx)): code switched stacks behind the runtime's back (ucontext? a signal "
           "handler without SA_ONSTACK?)", describe(*s, name, sizeof name), sp, s->lo, s->hi);
   }
+  if (s->kind == StackKind::Signal)
+    fatal("a signal handler needs more than the %zu bytes of the signal handler stack of thread "
+          "%llu (a checked function asked for %zu bytes more): it recurses too deep",
+          s->size(), (unsigned long long)s->id, frame + extra);
   const size_t used = s->hi - sp;
   const size_t need = used + frame + extra + MORESTACK_STACK_GUARD;
   if (need < used || need > config.max_stack) fatal_limit(*s, need);

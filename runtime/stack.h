@@ -8,6 +8,12 @@
 //  - Moving a stack copies only the live part [sp, hi) to the top of the new
 //    block, relocates it, and frees the old block; the stack's offset from
 //    its top is the same before and after.
+//  - The lowest MORESTACK_STACK_CANARY bytes of every block hold a canary
+//    (a per-process secret mixed with the block's address), written when
+//    the block is given to a stack and checked when the stack is switched
+//    away from, moved and released: code that ran past the low end (code
+//    without checks that needed more than was reserved for it) is reported
+//    naming the stack instead of corrupting the neighbouring block silently.
 //  - Shrinking (Go's shrinkstack) halves a stack whose live part is under a
 //    quarter of it, never below its initial size, and only at safe points:
 //    when a fiber yields (the stack is then suspended, every frame of it
@@ -29,6 +35,10 @@ void stack_init(Stack &s, size_t size, StackKind kind, uint64_t id);
 
 // Give the block back to the pool; `s` is empty afterwards.
 void stack_release(Stack &s);
+
+// Stop the program, naming `s`, if its canary was overwritten. `when` says
+// at what point the runtime looked ("when it yielded", ...).
+void stack_check_canary(const Stack &s, const char *when);
 
 // Move the live part [sp, s.hi) into a new block of new_size bytes.
 // Returns the new stack pointer (sp moved by the same delta as the block top).

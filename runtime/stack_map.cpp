@@ -2,6 +2,8 @@
 // stack_map.h).
 #include "stack_map.h"
 
+#include "binding.h"
+
 #include "fatal.h"
 #include "thread_state.h"
 
@@ -160,18 +162,39 @@ using namespace morestack;
 // is built on first use, see current_index()).
 extern "C" void __morestack_register_maps(const char *start, const char *stop) {
   if (!start || start >= stop) return;
+  auto known = [&] {
+    for (size_t i = 0; i < module_count; ++i)
+      if (modules[i].start == start) return true;  // every object file's constructor calls
+    return false;
+  };
   pthread_mutex_lock(&lock);
-  for (size_t i = 0; i < module_count; ++i)
-    if (modules[i].start == start) {  // every object file's constructor calls; once is enough
-      pthread_mutex_unlock(&lock);
-      return;
-    }
+  bool seen = known();
+  pthread_mutex_unlock(&lock);
+  if (seen) return;
+  check_bound_at_load((uintptr_t)start, "a module with code built with the plugin");
+  pthread_mutex_lock(&lock);
+  if (known()) {
+    pthread_mutex_unlock(&lock);
+    return;
+  }
   if (module_count == kMaxModules)
     fatal("more than %zu modules with stack maps are loaded", kMaxModules);
   modules[module_count] = {start, stop};
   __atomic_store_n(&module_count, module_count + 1, __ATOMIC_RELAXED);
   __atomic_store_n(&stale, true, __ATOMIC_RELEASE);
   pthread_mutex_unlock(&lock);
+}
+
+// The stack a call through a pointer to `target` needs kept free: nothing if
+// the target is the entry of a function built with the plugin (it checks
+// for itself), MORESTACK_UNKNOWN_CALLEE_NEED otherwise. Called by
+// __morestack_reserve_call (morestack.S) on the caller's small stack: it
+// uses little (the lookup, no locks).
+extern "C" size_t __morestack_target_need(uintptr_t target) {
+  const MapRecord *r = map_lookup(target);
+  if (r && record_code_start(r) == target && (r->flags & (MORESTACK_MAP_SPLIT | MORESTACK_MAP_NOSPLIT)))
+    return 0;
+  return MORESTACK_UNKNOWN_CALLEE_NEED;
 }
 
 extern "C" void __morestack_unregister_maps(const char *start, const char *stop) {

@@ -2,6 +2,7 @@
 // See stack_pool.h for the layout and invariants.
 #include "stack_pool.h"
 
+#include "config.h"
 #include "fatal.h"
 
 #include <errno.h>
@@ -183,9 +184,15 @@ void large_free(void *block, size_t size) {
   add(bytes_mapped, -(long)(size + kPage));
 }
 
+
+// Verify mode: the page-sized block a smaller block is the top of.
+size_t backing_size(size_t size) { return config.verify && size < kPage ? kPage : size; }
+
 } // namespace
 
 void *pool_alloc(size_t size) {
+  const size_t backing = backing_size(size);
+  if (backing != size) return (char *)pool_alloc(backing) + (backing - size);
   add(bytes_in_use, size);
   if (size > kLargestSmallClass) return large_alloc(size);
   int c = class_of(size);
@@ -198,6 +205,8 @@ void *pool_alloc(size_t size) {
 }
 
 void pool_free(void *block, size_t size) {
+  const size_t backing = backing_size(size);
+  if (backing != size) return pool_free((char *)block - (backing - size), backing);
   add(bytes_in_use, -(long)size);
   if (size > kLargestSmallClass) return large_free(block, size);
   memset(block, 0, size);  // blocks are handed out zero-filled (see header)

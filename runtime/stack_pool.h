@@ -14,6 +14,10 @@
 // Larger stacks are their own mmap, with an inaccessible guard page below
 // them, and are unmapped when freed.
 //
+// Under MORESTACK_VERIFY every block has pages of its own: a block smaller
+// than a page is the top of a page-sized block (so that verify mode can
+// make an old block inaccessible, quarantine.h).
+//
 // Invariants: a block handed out is aligned to its size, writable, and
 // zero-filled (fresh mmap, or cleared when it was freed): the relocation
 // scan is conservative, and a recycled stack would otherwise start out full

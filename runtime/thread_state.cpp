@@ -38,6 +38,9 @@ const char *describe(const Stack &s, char *buf, size_t len) {
   case StackKind::Main: snprintf(buf, len, "main (thread 1)"); break;
   case StackKind::Thread: snprintf(buf, len, "thread %llu", (unsigned long long)s.id); break;
   case StackKind::Fiber: snprintf(buf, len, "fiber %llu", (unsigned long long)s.id); break;
+  case StackKind::Signal:
+    snprintf(buf, len, "the signal handler stack of thread %llu", (unsigned long long)s.id);
+    break;
   }
   return buf;
 }

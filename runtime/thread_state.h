@@ -22,7 +22,8 @@
 
 namespace morestack {
 
-enum class StackKind : uint8_t { Main, Thread, Fiber };
+// Signal: a thread's signal handler stack (signals.h), which never grows.
+enum class StackKind : uint8_t { Main, Thread, Fiber, Signal };
 
 struct StackStats {
   uint64_t growths = 0;

@@ -28,7 +28,7 @@
 #include "config.h"
 #include "fatal.h"
 #include "frames.h"
-#include "linker_check.h"
+#include "binding.h"
 #include "signals.h"
 #include "stack.h"
 #include "stack_pool.h"
@@ -138,7 +138,8 @@ extern "C" int __libc_start_main(main_fn main, int argc, char **argv, void (*ini
   start_main_fn real = (start_main_fn)dlsym(RTLD_NEXT, "__libc_start_main");
   if (!real) fatal("cannot find libc's __libc_start_main: %s", dlerror());
   init_config();
-  check_linker();
+  install_fault_handler();
+  check_bound_at_load((uintptr_t)main, "the executable");
   thread_state().thread_number = 1;
   if (!&__morestack_no_whole_program) {
     user_main = main;

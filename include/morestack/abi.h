@@ -33,9 +33,9 @@
  *    The lowest MORESTACK_STACK_CANARY bytes of every managed stack hold a
  *    canary the runtime checks (an overrun by code without checks).
  *
- *  - lld rewrites the prologue of every instrumented function that calls
- *    uninstrumented code so that it calls __morestack_non_split, which asks
- *    for MORESTACK_NONSPLIT_RESERVE_DEFAULT bytes of extra room (tunable).
+ *  - Before a call into code without checks, the caller makes sure the
+ *    callee's need is free below %rsp (plugin/CallSiteReserve.h): a need
+ *    measured per library function, or MORESTACK_UNKNOWN_CALLEE_NEED.
  */
 #ifndef MORESTACK_ABI_H
 #define MORESTACK_ABI_H
@@ -71,9 +71,13 @@
 /* The smallest stack the runtime hands out (Go's StackMin). */
 #define MORESTACK_MIN_STACK 2048
 
-/* Default room __morestack_non_split guarantees for uninstrumented callees
- * (libc, libstdc++). Sized from measurements in docs/nonsplit-reserve.md. */
-#define MORESTACK_NONSPLIT_RESERVE_DEFAULT (16 * 1024)
+/* The stack a call site keeps free for a callee built without the plugin
+ * that the table of library needs does not know (plugin/
+ * LibraryStackNeeds.inc), and for calls through pointers to such code. Also
+ * the extra room __morestack_non_split keeps in prologues lld rewrote (LTO
+ * only). */
+#define MORESTACK_UNKNOWN_CALLEE_NEED (16 * 1024)
+#define MORESTACK_NONSPLIT_RESERVE_DEFAULT MORESTACK_UNKNOWN_CALLEE_NEED
 
 /* lld lowers the lea displacement of large-frame prologues by this much
  * (lld/ELF/Arch/X86_64.cpp, adjustPrologueForCrossSplitStack). */
@@ -87,6 +91,18 @@
  * MORESTACK_STACK_GUARD are free below the caller's stack pointer, growing
  * the stack (by copying) if not. The plugin calls it before dynamic allocas. */
 #define MORESTACK_FN_RESERVE "__morestack_reserve"
+/* void __morestack_reserve_call(void *target): before a call through a
+ * pointer when less than MORESTACK_UNKNOWN_CALLEE_NEED is free: reserves
+ * that much unless the target is a function built with the plugin. */
+#define MORESTACK_FN_RESERVE_CALL "__morestack_reserve_call"
+
+/* "<function>" MORESTACK_NEED_SYMBOL_SUFFIX: an absolute (hidden, weak)
+ * symbol whose value is 1 + the bytes a call to <function> needs free below
+ * the caller's %rsp. Modules built with the plugin define it as 1 for every
+ * external function they check; the runtime for its API. A call site reads
+ * it as an immediate; 0 (undefined) means unknown: the call then reserves
+ * MORESTACK_UNKNOWN_CALLEE_NEED (plugin/CallSiteReserve.h). */
+#define MORESTACK_NEED_SYMBOL_SUFFIX ".morestack_need"
 
 /* Every runtime entry point that code built with the plugin calls. Each
  * module (object, shared library) gets a hidden stub of each from the plugin
@@ -98,6 +114,7 @@
   X(__morestack)                                                                \
   X(__morestack_non_split)                                                      \
   X(__morestack_reserve)                                                        \
+  X(__morestack_reserve_call)                                                   \
   X(__morestack_allocate_stack_space)
 #define MORESTACK_EXPORT_SUFFIX "_export"
 /* The stub a module's entry stubs jump to when the process's runtime did

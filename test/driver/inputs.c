@@ -5,14 +5,14 @@
 // RUN: cat %s | %morestack_clang -morestack-show -x c -DFROM_STDIN - -o %t.stdin 2> %t.stdin.show
 // RUN: FileCheck %s --check-prefix=LINK --implicit-check-not=__morestack_no_whole_program < %t.stdin.show
 // RUN: %t.stdin
-// LINK: -fplugin={{.*}} -fuse-ld=lld {{.*}}-Xlinker --whole-archive -Xlinker {{.*}}libmorestack_rt.a -Xlinker --no-whole-archive -ldl -lpthread
+// LINK: -fplugin={{.*}} -fuse-ld=lld -Wl,-z,now {{.*}}-Xlinker --whole-archive -Xlinker {{.*}}libmorestack_rt.a -Xlinker --no-whole-archive -ldl -lpthread
 //
 // Inputs after "--": the wrapper's flags go before it; a user's -x still
 // applies to them (the wrapper adds no input of its own for it to apply to).
 // RUN: %morestack_clang -morestack-show -x c -o %t.dd -- %s 2> %t.dd.show
 // RUN: FileCheck %s --check-prefix=DASHDASH < %t.dd.show
 // RUN: %t.dd
-// DASHDASH: -x c -o {{.*}} -fplugin={{.*}} -fuse-ld=lld -Xlinker --whole-archive {{.*}} -lpthread {{.*}} -- {{.*}}inputs.c{{$}}
+// DASHDASH: -x c -o {{.*}} -fplugin={{.*}} -fuse-ld=lld -Wl,-z,now -Xlinker --whole-archive {{.*}} -lpthread {{.*}} -- {{.*}}inputs.c{{$}}
 //
 // A response file that says -c: no link flags (-Werror would reject them as unused).
 // RUN: echo "-c %s -o %t.rsp.o" > %t.rsp

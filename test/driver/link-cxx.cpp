@@ -1,7 +1,8 @@
 // morestack-clang++ compiles and links a C++ program: the plugin instruments
-// every function, lld rewrites the prologue of functions that call
-// uninstrumented code (libstdc++, libc), and main runs on a growable stack
-// (whole-program mode: the runtime's __libc_start_main), at -O0 and at -O2.
+// every function and checks the stack before calls into libstdc++ and libc
+// that need more than the nosplit budget (the linker rewrites no
+// prologue), and main runs on a growable stack (whole-program mode: the
+// runtime's __libc_start_main), at -O0 and at -O2.
 //
 // RUN: %morestack_clangxx -O0 %s -o %t.O0
 // RUN: llvm-objdump -d --no-show-raw-insn %t.O0 | FileCheck %s
@@ -19,14 +20,14 @@
 // CHECK-LABEL: <_ZN3Acc3addEi>:
 // CHECK-NEXT: cmpq %fs:{{0x70|112}}, %rsp
 
+// Growing a std::string calls libstdc++'s _M_create (0xf00 bytes): checked
+// at the call.
 // CHECK-LABEL: <call_libstdcxx>:
-// CHECK-NEXT: stc
-// CHECK-NEXT: nopl
+// CHECK-NEXT: cmpq %fs:{{0x70|112}}, %rsp
+// CHECK: {{(addq \$-0xf00|subq \$0xf00)}}, %r
 
-// main calls libc: lld rewrote its prologue too.
 // CHECK-LABEL: <main>:
-// CHECK-NEXT: stc
-// CHECK-NEXT: nopl
+// CHECK-NEXT: cmpq %fs:{{0x70|112}}, %rsp
 
 // OUT: managed=1
 

@@ -38,7 +38,7 @@
 // A program that has the runtime but does not export it (linked by hand,
 // without --export-dynamic-symbol) gets a message, not a jump to address 0,
 // when a library it dlopen()s needs to grow the stack.
-// RUN: %clang -O2 -I%include -DNO_LINKED_LIBRARY %s -fuse-ld=lld -Wl,--whole-archive %rt_lib -Wl,--no-whole-archive -ldl -o %t.dir/noexport
+// RUN: %clang -O2 -I%include -DNO_LINKED_LIBRARY %s -fuse-ld=lld -Wl,-z,now -Wl,--whole-archive %rt_lib -Wl,--no-whole-archive -ldl -o %t.dir/noexport
 // RUN: env MORESTACK_MAIN_STACK=2K not --crash %t.dir/noexport %t.dir/libmsl2.so 2>&1 | FileCheck %s --check-prefix=UNBOUND
 // UNBOUND: morestack: fatal: code built with the morestack plugin in a shared library found a managed stack, but the program's runtime does not export its entry points to shared libraries
 //

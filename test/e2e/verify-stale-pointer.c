@@ -1,18 +1,25 @@
-// MORESTACK_VERIFY catches a real violation of the one rule for users (no
-// pointer to a stack variable where the runtime cannot see it): a global
-// keeps the address of a local across a growth. Without verify mode the
-// read goes to the old, recycled block and silently returns garbage; with it
-// the old block is made inaccessible and the access is reported, naming the
-// stack and where the variable went.
+// A stale pointer to a stack variable (a global keeps the address of a
+// local across a growth) is reported, naming the stack, how long ago it
+// moved, where the variable went, and where the access was made:
+//  - under MORESTACK_VERIFY old blocks are made inaccessible, 2 KiB blocks
+//    included (each has a page of its own in verify mode);
+//  - in the default mode, an old block that was unmapped (over 256 KiB)
+//    faults too, and is reported the same way; a small block goes back to
+//    the pool and the read silently returns whatever is there.
 //
 // RUN: %morestack_clang -O0 %s -o %t.O0
 // RUN: env MORESTACK_MAIN_STACK=8K %t.O0 | FileCheck %s --check-prefix=SILENT
 // RUN: env MORESTACK_MAIN_STACK=8K MORESTACK_VERIFY=1 not --crash %t.O0 2>&1 | FileCheck %s --check-prefix=VERIFY
+// RUN: env MORESTACK_MAIN_STACK=2K MORESTACK_VERIFY=1 not --crash %t.O0 2>&1 | FileCheck %s --check-prefix=VERIFY
 // RUN: %morestack_clang -O2 %s -o %t.O2
 // RUN: env MORESTACK_MAIN_STACK=8K MORESTACK_VERIFY=1 not --crash %t.O2 2>&1 | FileCheck %s --check-prefix=VERIFY
+// RUN: env MORESTACK_MAIN_STACK=512K not --crash %t.O2 big 2>&1 | FileCheck %s --check-prefix=VERIFY
 //
 // SILENT: read through the stale pointer: {{-?[0-9]+}}, expected 7
-// VERIFY: morestack: fatal: verify: stale stack pointer: the program accessed 0x[[ADDR:[0-9a-f]+]], {{[0-9]+}} bytes below the top of an old block of main (thread 1); the stack has moved since (that byte is now at 0x{{[0-9a-f]+}})
+// VERIFY: morestack: the access was made at:
+// VERIFY-NEXT: morestack: backtrace of main (thread 1)
+// VERIFY-NEXT: #0 0x{{[0-9a-f]+}} main (the faulting instruction)
+// VERIFY: morestack: fatal: stale stack pointer: the program accessed 0x{{[0-9a-f]+}}, {{[0-9]+}} bytes below the top of an old block of main (thread 1), freed when that stack moved {{[0-9]+\.[0-9]+}} ms ago (that byte is now at 0x{{[0-9a-f]+}})
 // VERIFY-NOT: read through the stale pointer
 
 #include <stdio.h>
@@ -21,10 +28,11 @@
 
 int *volatile saved;  // a global: the runtime cannot update it
 
-int main(void) {
+int main(int argc, char **argv) {
+  (void)argv;
   int local = 7;
   saved = &local;
-  grow(100);  // ~53 KiB: the stack moves
+  grow(argc > 1 ? 1200 : 100);  // ~53 KiB (or ~640 KiB): the stack moves
   printf("read through the stale pointer: %d, expected %d\n", *saved, local);
   return 0;
 }

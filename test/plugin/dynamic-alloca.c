@@ -49,7 +49,7 @@ int aligned_vla(unsigned n) {
 
 // A fixed-size array is part of the frame: no reserve call.
 // IR-LABEL: define{{.*}} @fixed(
-// IR-NOT: __morestack_reserve
+// IR-NOT: @__morestack_reserve(i64 %morestack.reserve
 // IR: ret
 int fixed(int i) {
   int a[64];

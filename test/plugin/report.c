@@ -27,16 +27,16 @@ int _Z7mangledv(void) { return callee(1); }
 // CHECK: morestack-report: {{.*}}report.c: 5 function(s)
 // CHECK-NEXT: morestack-report: leaf: instrumented, frame 0 bytes
 // CHECK-NEXT: morestack-report: medium: instrumented, frame [[MEDIUM:[0-9]+]] bytes
-// CHECK-NEXT: morestack-report: large: instrumented, frame 1208 bytes
+// CHECK-NEXT: morestack-report: large: instrumented, frame 1224 bytes
 // CHECK-NEXT: morestack-report: quick: skipped (nosplit), frame {{[0-9]+}} bytes
 // Mangled names are followed by their demangled form:
 // CHECK-NEXT: morestack-report: _Z7mangledv (mangled()): instrumented, frame {{[0-9]+}} bytes
 
 // ASM-LABEL: large:
-// ASM: leaq -1208(%rsp), %r11
-// ASM: movl $1208, %r10d
+// ASM: leaq -1224(%rsp), %r11
+// ASM: movl $1224, %r10d
 
-// SU: large{{[[:space:]]}}1208{{[[:space:]]}}static
+// SU: large{{[[:space:]]}}1224{{[[:space:]]}}static
 
 // NOCG: morestack-report: large: instrumented, frame ? bytes
 

@@ -1,0 +1,224 @@
+//===- CallSiteReserve.cpp - Room for uninstrumented callees --------------===//
+//
+// What this file does: see CallSiteReserve.h.
+//
+//===----------------------------------------------------------------------===//
+#include "CallSiteReserve.h"
+#include "Options.h"
+
+#include "morestack/abi.h"
+
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/InlineAsm.h"
+#include "llvm/IR/Instructions.h"
+#include "llvm/IR/IntrinsicInst.h"
+#include "llvm/IR/Intrinsics.h"
+#include "llvm/IR/MDBuilder.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/CommandLine.h"
+
+#define DEBUG_TYPE "morestack-call-reserve"
+
+using namespace llvm;
+
+static cl::opt<bool> ClCallSiteReserve(
+    "morestack-call-site-reserve", cl::init(true), cl::Hidden,
+    cl::desc("Check the stack before each call into code without checks (for debugging only: "
+             "without it such calls may overflow small stacks)"));
+
+namespace morestack {
+namespace {
+
+const StringMap<uint64_t> &libraryTable() {
+  static const StringMap<uint64_t> Table = [] {
+    StringMap<uint64_t> T;
+#define MORESTACK_LIBRARY_NEED(Name, Bytes) T[Name] = Bytes;
+#include "LibraryStackNeeds.inc"
+#undef MORESTACK_LIBRARY_NEED
+    return T;
+  }();
+  return Table;
+}
+
+/// What a call needs checked before it, if anything.
+struct Need {
+  enum Kind { None, Constant, Marker, Indirect } K = None;
+  uint64_t Bytes = 0;   ///< Constant
+  StringRef Callee;     ///< Marker
+};
+
+Need needOf(const CallBase &CB) {
+  if (CB.isInlineAsm())
+    return {};
+  const Function *Callee = CB.getCalledFunction();
+  if (!Callee) {
+    // A call through a pointer (or a cast of a function: still a direct
+    // call to a known symbol).
+    const Value *V = CB.getCalledOperand()->stripPointerCasts();
+    Callee = dyn_cast<Function>(V);
+    if (!Callee)
+      return {Need::Indirect, 0, {}};
+  }
+  // Intrinsics: those that become library calls (memcpy, memset, math)
+  // call functions whose needs are within the nosplit budget.
+  if (Callee->isIntrinsic())
+    return {};
+  StringRef Name = Callee->getName();
+  if (Name.starts_with(MORESTACK_FN_MORESTACK))
+    return {}; // the runtime: callable from any stack
+  if (!Callee->isDeclaration() && !Callee->hasAvailableExternallyLinkage())
+    return {}; // defined here: checked itself, or nosplit within the budget
+  if (std::optional<uint64_t> N = libraryNeed(Name)) {
+    if (*N <= MORESTACK_NOSPLIT_BUDGET)
+      return {}; // always free below a checked frame
+    return {Need::Constant, *N, {}};
+  }
+  if (Callee->hasFnAttribute(kNosplitFnAttr))
+    return {}; // declared nosplit: its own file checks it fits the budget
+  return {Need::Marker, 0, Name};
+}
+
+class Inserter {
+public:
+  explicit Inserter(Function &F)
+      : F(F), M(*F.getParent()), Ctx(F.getContext()), I64(Type::getInt64Ty(Ctx)) {}
+
+  void insert(CallBase &CB, const Need &N, CallSiteCounts &Counts) {
+    IRBuilder<> B(&CB);
+    B.SetCurrentDebugLocation(CB.getDebugLoc());
+    Value *Enough;
+    Value *Bytes;
+    switch (N.K) {
+    case Need::Constant:
+      Bytes = B.getInt64(N.Bytes);
+      Enough = roomFor(B, Bytes);
+      ++Counts.Checked;
+      break;
+    case Need::Marker: {
+      // 1 + the callee's need if a module defines its marker, else 0.
+      std::string Marker = (N.Callee + kNeedMarkerSuffix).str();
+      Referenced.insert(Marker);
+      InlineAsm *Load = InlineAsm::get(FunctionType::get(B.getInt32Ty(), false),
+                                       "movl $$\"" + Marker + "\", $0", "=r",
+                                       /*hasSideEffects=*/false);
+      Value *Published = B.CreateZExt(B.CreateCall(Load), I64);
+      Value *Unknown = B.CreateICmpEQ(Published, B.getInt64(0));
+      Bytes = B.CreateSelect(Unknown, B.getInt64(MORESTACK_UNKNOWN_CALLEE_NEED),
+                             B.CreateSub(Published, B.getInt64(1)), "morestack.need");
+      Value *Free = B.CreateICmpULE(Bytes, B.getInt64(MORESTACK_NOSPLIT_BUDGET));
+      Enough = B.CreateOr(Free, roomFor(B, Bytes));
+      ++Counts.Marker;
+      break;
+    }
+    case Need::Indirect:
+      Bytes = B.getInt64(MORESTACK_UNKNOWN_CALLEE_NEED);
+      Enough = roomFor(B, Bytes);
+      ++Counts.Indirect;
+      break;
+    case Need::None:
+      return;
+    }
+    Instruction *Then = SplitBlockAndInsertIfThen(B, Enough);
+    IRBuilder<> Slow(Then);
+    Slow.SetCurrentDebugLocation(CB.getDebugLoc());
+    if (N.K == Need::Indirect) {
+      FunctionCallee Fn = M.getOrInsertFunction(
+          MORESTACK_FN_RESERVE_CALL, AttributeList().addFnAttribute(Ctx, Attribute::NoUnwind),
+          Slow.getVoidTy(), Slow.getPtrTy());
+      Slow.CreateCall(Fn, {CB.getCalledOperand()});
+    } else {
+      FunctionCallee Fn = M.getOrInsertFunction(
+          MORESTACK_FN_RESERVE, AttributeList().addFnAttribute(Ctx, Attribute::NoUnwind),
+          Slow.getVoidTy(), I64);
+      Slow.CreateCall(Fn, {Bytes});
+    }
+  }
+
+  const StringSet<> &referencedMarkers() const { return Referenced; }
+
+private:
+  /// %rsp - Bytes > guard: the callee has Bytes plus the guard region.
+  Value *roomFor(IRBuilder<> &B, Value *Bytes) {
+    Function *ReadReg = Intrinsic::getDeclaration(&M, Intrinsic::read_register, {I64});
+    Value *Rsp = MetadataAsValue::get(Ctx, MDNode::get(Ctx, {MDString::get(Ctx, "rsp")}));
+    Value *Sp = B.CreateCall(ReadReg, {Rsp}, "morestack.sp");
+    Value *GuardPtr = ConstantExpr::getIntToPtr(B.getInt64(MORESTACK_GUARD_TLS_OFFSET),
+                                                PointerType::get(Ctx, 257 /* %fs */));
+    Value *Guard = B.CreateLoad(I64, GuardPtr, "morestack.guard");
+    return B.CreateICmpUGT(B.CreateSub(Sp, Bytes), Guard, "morestack.room");
+  }
+
+  /// Splits before the insertion point: if (!Enough) { <returned> } ...
+  Instruction *SplitBlockAndInsertIfThen(IRBuilder<> &B, Value *Enough) {
+    Instruction *At = &*B.GetInsertPoint();
+    BasicBlock *Head = At->getParent();
+    BasicBlock *Tail = Head->splitBasicBlock(At, Head->getName() + ".morestack.call");
+    BasicBlock *Grow = BasicBlock::Create(Ctx, "morestack.reserve", &F, Tail);
+    Head->getTerminator()->eraseFromParent();
+    IRBuilder<> HB(Head);
+    MDBuilder MDB(Ctx);
+    HB.CreateCondBr(Enough, Tail, Grow, MDB.createBranchWeights(1u << 20, 1));
+    IRBuilder<> GB(Grow);
+    return GB.CreateBr(Tail);
+  }
+
+  Function &F;
+  Module &M;
+  LLVMContext &Ctx;
+  Type *I64;
+  StringSet<> Referenced;
+};
+
+} // namespace
+
+std::optional<uint64_t> libraryNeed(StringRef Symbol) {
+  const StringMap<uint64_t> &T = libraryTable();
+  auto It = T.find(Symbol);
+  if (It == T.end())
+    return std::nullopt;
+  return It->second;
+}
+
+CallSiteCounts reserveForCalls(Function &F, StringSet<> &MarkersUsed) {
+  CallSiteCounts Counts;
+  if (!ClCallSiteReserve)
+    return Counts;
+  SmallVector<std::pair<CallBase *, Need>, 16> Sites;
+  for (BasicBlock &BB : F)
+    for (Instruction &I : BB)
+      if (auto *CB = dyn_cast<CallBase>(&I)) {
+        Need N = needOf(*CB);
+        if (N.K != Need::None)
+          Sites.push_back({CB, N});
+        else if (CB->getCalledFunction() && !CB->getCalledFunction()->isIntrinsic() &&
+                 libraryNeed(CB->getCalledFunction()->getName()))
+          ++Counts.Free;
+      }
+  Inserter Ins(F);
+  for (auto &[CB, N] : Sites)
+    Ins.insert(*CB, N, Counts);
+  for (const auto &Marker : Ins.referencedMarkers())
+    MarkersUsed.insert(Marker.getKey());
+  return Counts;
+}
+
+void emitCheckedMarkers(Module &M, const StringSet<> &MarkersUsed) {
+  std::string Asm;
+  for (const Function &F : M) {
+    if (F.isDeclaration() || F.hasLocalLinkage() || F.hasAvailableExternallyLinkage())
+      continue;
+    if (!F.hasFnAttribute(kSplitStackFnAttr) && !F.hasFnAttribute(kNosplitFnAttr) &&
+        !F.hasFnAttribute(kVarargThunkFnAttr))
+      continue;
+    std::string Marker = (F.getName() + kNeedMarkerSuffix).str();
+    Asm += ".weak \"" + Marker + "\"\n.hidden \"" + Marker + "\"\n.set \"" + Marker + "\", 1\n";
+  }
+  for (const auto &Marker : MarkersUsed)
+    Asm += ".weak \"" + Marker.getKey().str() + "\"\n.hidden \"" + Marker.getKey().str() + "\"\n";
+  if (!Asm.empty())
+    M.appendModuleInlineAsm(Asm);
+}
+
+} // namespace morestack

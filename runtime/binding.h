@@ -1,0 +1,23 @@
+// runtime/binding.h: modules must be bound at load time (-z now).
+//
+// Call sites check the stack for what the callee needs (the table of
+// library needs, plugin/CallSiteReserve.h). The first call through a lazily
+// bound PLT slot also runs the dynamic linker's resolver on the caller's
+// stack, which saves the whole vector state there: 3.2 KiB with AVX-512
+// (tools/stack-needs/README.md), more than many callees need. Every module
+// with code built with the plugin must therefore be linked with -z now
+// (the wrappers and morestack_enable do this), or the program run with
+// LD_BIND_NOW set; the runtime checks the executable at start-up and each
+// shared library when its stack maps register, and stops with a message
+// naming the module and the fix otherwise.
+#pragma once
+
+#include <stdint.h>
+
+namespace morestack {
+
+// Fatal unless the module containing `addr` is bound at load time (or
+// LD_BIND_NOW is set). `what` names the module's role in the message.
+void check_bound_at_load(uintptr_t addr, const char *what);
+
+} // namespace morestack
