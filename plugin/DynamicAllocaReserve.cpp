@@ -63,6 +63,33 @@ static SmallVector<AllocaInst *, 4> dynamicAllocas(Function &F) {
 
 unsigned countDynamicAllocas(Function &F) { return dynamicAllocas(F).size(); }
 
+unsigned makeHugeAllocasDynamic(Function &F) {
+  const DataLayout &DL = F.getParent()->getDataLayout();
+  SmallVector<std::pair<uint64_t, AllocaInst *>, 8> Sized;
+  uint64_t Total = 0;
+  for (Instruction &I : F.getEntryBlock())
+    if (auto *AI = dyn_cast<AllocaInst>(&I); AI && AI->isStaticAlloca())
+      if (std::optional<TypeSize> S = AI->getAllocationSize(DL); S && !S->isScalable()) {
+        Sized.push_back({S->getFixedValue(), AI});
+        Total += S->getFixedValue();
+      }
+  if (Total <= kHugeFrame)
+    return 0;
+  llvm::sort(Sized, [](const auto &A, const auto &B) { return A.first > B.first; });
+  BasicBlock &Entry = F.getEntryBlock();
+  BasicBlock *Rest = Entry.splitBasicBlock(Entry.getFirstNonPHIOrDbgOrAlloca(),
+                                           "morestack.huge.frame");
+  unsigned Moved = 0;
+  for (auto &[Size, AI] : Sized) {
+    if (Total <= kHugeFrame)
+      break;
+    AI->moveBefore(&*Rest->getFirstInsertionPt());
+    Total -= Size;
+    ++Moved;
+  }
+  return Moved;
+}
+
 /// Replace AI (alignment Align > 16) with `Bytes` i8s at the stack's own
 /// alignment and a pointer aligned up to Align inside them.
 static void alignByHand(AllocaInst *AI, Value *Bytes, uint64_t Align) {

@@ -25,6 +25,8 @@
 #ifndef MORESTACK_PLUGIN_DYNAMICALLOCARESERVE_H
 #define MORESTACK_PLUGIN_DYNAMICALLOCARESERVE_H
 
+#include <cstdint>
+
 namespace llvm {
 class Function;
 } // namespace llvm
@@ -33,6 +35,17 @@ namespace morestack {
 
 /// Number of dynamic allocas in F (for diagnostics about nosplit functions).
 unsigned countDynamicAllocas(llvm::Function &F);
+
+/// Static allocas larger, together, than kHugeFrame would make a frame the
+/// prologue cannot check (its `lea -FRAME(%rsp)` has a 32-bit displacement:
+/// a 2 GiB frame wraps around and passes any check). The largest of them
+/// are made dynamic (moved out of the entry block) until the rest fit, so
+/// that reserveDynamicAllocas gives them a reserve call, which handles any
+/// size and stops the program at the stack limit. Returns how many moved.
+unsigned makeHugeAllocasDynamic(llvm::Function &F);
+
+/// Static allocas beyond this many bytes in all are made dynamic.
+inline constexpr uint64_t kHugeFrame = uint64_t(1) << 30;
 
 /// Inserts the reserve calls; returns how many were inserted.
 unsigned reserveDynamicAllocas(llvm::Function &F);

@@ -178,6 +178,7 @@ void Instrumenter::skip(Function &F, SkipReason Reason, const Twine &Detail) {
 }
 
 void Instrumenter::instrument(Function &F, const Twine &Detail) {
+  makeHugeAllocasDynamic(F);
   reserveForCalls(F, MarkersUsed);
   unsigned Reserved = reserveDynamicAllocas(F);
   F.addFnAttr(kSplitStackFnAttr);

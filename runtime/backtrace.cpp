@@ -145,6 +145,7 @@ using namespace morestack;
 extern "C" {
 
 size_t morestack_fiber_backtrace(const morestack_fiber *f, morestack_frame *out, size_t max) {
+  check_fiber(f, "morestack_fiber_backtrace");
   if (f->state != FiberState::Suspended) return 0;
   return collect(cursor_at_switch_frame(f->stack.saved_sp), f->stack.hi, out, max);
 }
@@ -156,6 +157,7 @@ size_t morestack_backtrace(morestack_frame *out, size_t max) {
 void morestack_print_backtrace(const morestack_fiber *f) {
   PrintRequest r;
   if (f) {
+    check_fiber(f, "morestack_print_backtrace");
     if (f->state != FiberState::Suspended) return;
     r = {cursor_at_switch_frame(f->stack.saved_sp), f->stack.hi, f, 0};
   } else {

@@ -47,6 +47,10 @@ namespace {
 // safely inside the address space.
 constexpr size_t kLargestMaxStack = size_t(64) << 30;
 
+// The smallest non-split reserve: what the common C library calls need
+// (snprintf of ordinary formats, a first getaddrinfo; tools/stack-needs).
+constexpr size_t kMinNonsplitReserve = 8 * 1024;
+
 bool valid_initial(size_t bytes) {
   return bytes >= MORESTACK_MIN_STACK && bytes <= config.max_stack;
 }
@@ -88,6 +92,9 @@ void read_environment() {
             config.max_stack);
   size_t reserve = __morestack_nonsplit_reserve;
   env_size("MORESTACK_NONSPLIT_RESERVE", &reserve, false);
+  if (reserve < kMinNonsplitReserve)
+    fatal("MORESTACK_NONSPLIT_RESERVE (%zu bytes) is below %zu bytes: calls into the C library "
+          "from prologues lld rewrote (LTO builds) would overflow", reserve, kMinNonsplitReserve);
   if (reserve >= config.max_stack / 2)
     fatal("MORESTACK_NONSPLIT_RESERVE (%zu bytes) must be below half of MORESTACK_MAX_STACK "
           "(%zu bytes)", reserve, config.max_stack);
@@ -126,7 +133,7 @@ int morestack_set_max_stack_size(size_t b) {
 
 int morestack_set_nonsplit_reserve(size_t b) {
   init_config();
-  if (b >= config.max_stack / 2) return EINVAL;
+  if (b < kMinNonsplitReserve || b >= config.max_stack / 2) return EINVAL;
   __morestack_nonsplit_reserve = b;
   return 0;
 }

@@ -81,6 +81,7 @@ morestack_fiber *morestack_fiber_create(morestack_fiber_fn fn, void *arg, size_t
   uint64_t id = __atomic_add_fetch(&fibers_created, 1, __ATOMIC_RELAXED);
   __atomic_add_fetch(&fibers_live, 1, __ATOMIC_RELAXED);
   stack_init(f->stack, stack_size ? stack_size : config.fiber_stack, StackKind::Fiber, id);
+  f->magic = kFiberMagic;
   f->fn = fn;
   f->arg = arg;
   f->resumer_sp = nullptr;
@@ -93,9 +94,11 @@ morestack_fiber *morestack_fiber_create(morestack_fiber_fn fn, void *arg, size_t
 
 void morestack_fiber_destroy(morestack_fiber *f) {
   if (!f) return;
+  check_fiber(f, "morestack_fiber_destroy");
   if (f->state == FiberState::Running) fatal_fiber_state(f, "morestack_fiber_destroy: destroyed the running");
   stack_release(f->stack);
   __atomic_sub_fetch(&fibers_live, 1, __ATOMIC_RELAXED);
+  f->magic = 0;
   free(f);
 }
 

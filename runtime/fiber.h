@@ -17,7 +17,15 @@ namespace morestack {
 
 enum class FiberState : uint8_t { Created, Running, Suspended, Finished };
 
+// Fiber::magic of a live fiber. A destroyed fiber's memory goes back to
+// malloc, which overwrites its first words: the API functions check this
+// word and report a destroyed (or bogus) fiber instead of running it (a
+// freed fiber whose memory malloc has handed out again to a new fiber cannot
+// be told apart from that new fiber).
+constexpr uint64_t kFiberMagic = 0x6b63617473657266;  // "fibstack", little-endian
+
 struct Fiber {
+  uint64_t magic;  // kFiberMagic while the fiber exists: the first word
   Stack stack;
   morestack_fiber_fn fn;
   void *arg;
@@ -34,6 +42,9 @@ Fiber *&current_fiber();
 void switch_to_resumer(Fiber *f);
 
 [[noreturn]] void fatal_fiber_state(const Fiber *f, const char *what);
+
+// Fatal, naming the API function, unless f is a live fiber.
+void check_fiber(const Fiber *f, const char *api);
 
 } // namespace morestack
 

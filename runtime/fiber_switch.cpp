@@ -32,6 +32,13 @@ void fatal_fiber_state(const Fiber *f, const char *what) {
   fatal("%s %s", what, describe(f->stack, name, sizeof name));
 }
 
+void check_fiber(const Fiber *f, const char *api) {
+  if (__builtin_expect(f && f->magic == kFiberMagic, 1)) return;
+  if (!f) fatal("%s: the fiber is NULL", api);
+  fatal("%s: %p is not a live fiber: it was destroyed (morestack_fiber_destroy, or the C++ "
+        "Fiber owning it went away), or it never was one", api, (const void *)f);
+}
+
 } // namespace morestack
 
 using namespace morestack;
@@ -39,6 +46,7 @@ using namespace morestack;
 extern "C" {
 
 MORESTACK_RUNTIME_FRAME int morestack_fiber_resume(morestack_fiber *f) {
+  check_fiber(f, "morestack_fiber_resume");
   if (f->state == FiberState::Finished) fatal_fiber_state(f, "morestack_fiber_resume: resumed a finished");
   if (f->state == FiberState::Running) fatal_fiber_state(f, "morestack_fiber_resume: resumed the running");
   ThreadState &t = thread_state();
@@ -71,7 +79,10 @@ MORESTACK_RUNTIME_FRAME void morestack_fiber_yield(void) {
   switch_to_resumer(f);
 }
 
-int morestack_fiber_done(const morestack_fiber *f) { return f->state == FiberState::Finished; }
+int morestack_fiber_done(const morestack_fiber *f) {
+  check_fiber(f, "morestack_fiber_done");
+  return f->state == FiberState::Finished;
+}
 
 morestack_fiber *morestack_fiber_current(void) { return static_cast<morestack_fiber *>(running_fiber); }
 

@@ -37,6 +37,7 @@ int morestack_current_stack_stats(morestack_stack_stats *out) {
 }
 
 int morestack_fiber_stats(const morestack_fiber *f, morestack_stack_stats *out) {
+  check_fiber(f, "morestack_fiber_stats");
   fill(f->stack, out);
   out->size = f->state == FiberState::Finished ? 0 : f->stack.size();
   return 1;

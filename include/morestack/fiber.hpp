@@ -22,6 +22,7 @@
 
 #include <exception>
 #include <memory>
+#include <stdexcept>
 #include <type_traits>
 #include <utility>
 
@@ -49,18 +50,22 @@ public:
   ~Fiber() { morestack_fiber_destroy(fiber_); }
 
   // Run until the fiber yields (false) or finishes (true). Rethrows what
-  // escaped the fiber's callable.
+  // escaped the fiber's callable. A moved-from Fiber has nothing to run:
+  // std::logic_error.
   bool resume() {
+    if (!fiber_) throw std::logic_error("morestack::Fiber::resume() on a moved-from Fiber");
     bool finished = morestack_fiber_resume(fiber_) != 0;
     if (finished && body_->error) std::rethrow_exception(std::exchange(body_->error, nullptr));
     return finished;
   }
 
-  bool done() const { return morestack_fiber_done(fiber_) != 0; }
+  // A moved-from Fiber is done (it has nothing left to run).
+  bool done() const { return !fiber_ || morestack_fiber_done(fiber_) != 0; }
 
+  // All zero for a moved-from Fiber.
   morestack_stack_stats stats() const {
-    morestack_stack_stats s;
-    morestack_fiber_stats(fiber_, &s);
+    morestack_stack_stats s = {};
+    if (fiber_) morestack_fiber_stats(fiber_, &s);
     return s;
   }
 
@@ -80,13 +85,12 @@ private:
   };
 
   // The fiber's first frame, at the top of its fresh stack. It is
-  // no_split_stack on purpose: its catch handler calls into libstdc++, and
-  // a checked function that calls uninstrumented code gets lld's non-split
-  // prologue, which would demand MORESTACK_NONSPLIT_RESERVE (16 KiB) of
-  // every fiber before it even starts. Unchecked is safe here: the frame is
-  // a few words at the top of the stack, MORESTACK_MIN_STACK -
-  // MORESTACK_STACK_GUARD bytes above the guard, and the handler runs after
-  // unwinding back to this frame (the catch path needs well under 1 KiB).
+  // no_split_stack: the frame is a few words at the top of the stack,
+  // MORESTACK_MIN_STACK - MORESTACK_STACK_GUARD bytes above the guard, and
+  // its catch handler runs after unwinding back to it (the catch path, in
+  // libstdc++, needs well under that: a checked frame would reserve the
+  // measured worst case of __cxa_begin_catch and friends before every
+  // fiber even starts).
   __attribute__((no_split_stack)) static void run(void *p) {
     BodyBase *b = static_cast<BodyBase *>(p);
     try {

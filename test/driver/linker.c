@@ -14,6 +14,11 @@
 // ERR-NOT: clang: error
 // EMPTY: morestack-clang: error: '-fuse-ld=': no linker named
 //
+// Static linking cannot interpose __libc_start_main: refused with the reason.
+// RUN: not %morestack_clang -static %s -o %t 2>&1 | FileCheck %s --check-prefix=STATIC
+// RUN: not %morestack_clang -static-pie %s -o %t 2>&1 | FileCheck %s --check-prefix=STATIC
+// STATIC: morestack-clang: error: '-static{{(-pie)?}}': static linking is not supported: the runtime puts main and threads on growable stacks by interposing __libc_start_main
+//
 // lld, however spelled, and gold link it, and the program's calls into
 // libc are checked at the call (no prologue rewriting by the linker: the
 // split-stack notes are excluded from the link).

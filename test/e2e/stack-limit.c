@@ -9,6 +9,13 @@
 // RUN: not --crash %t api 2>&1 | FileCheck %s --check-prefix=API
 // RUN: %morestack_clang -O0 %s -o %t.O0
 // RUN: env MORESTACK_MAX_STACK=16M not --crash %t.O0 fiber 2>&1 | FileCheck %s --check-prefix=FIBER
+// A single frame of 3 GiB: its size does not fit the prologue's 32-bit
+// displacement, so the plugin makes the array a dynamic allocation, which
+// reaches the same message (instead of a check that wraps around and
+// passes, then SIGSEGV).
+// RUN: not --crash %t huge 2>&1 | FileCheck %s --check-prefix=HUGE
+// RUN: not --crash %t.O0 huge 2>&1 | FileCheck %s --check-prefix=HUGE
+// HUGE: morestack: fatal: stack overflow: the stack of main (thread 1) needs 3{{[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]}} bytes, more than the limit of 1073741824 bytes
 //
 // MAIN: morestack: fatal: stack overflow: the stack of main (thread 1) needs {{[0-9]+}} bytes, more than the limit of 16777216 bytes (MORESTACK_MAX_STACK, morestack_set_max_stack_size)
 // THREAD: morestack: fatal: stack overflow: the stack of thread 2 needs {{[0-9]+}} bytes, more than the limit of 16777216 bytes
@@ -27,6 +34,13 @@ static int forever(int n) {
   return r + pad[n % 256];
 }
 
+__attribute__((noinline)) static int huge_frame(int i) {
+  char big[3UL << 30];
+  big[i] = 1;
+  __asm__ volatile("" : : "r"(big) : "memory");
+  return big[i];
+}
+
 static void *thread_main(void *arg) { return (void *)(long)forever((int)(long)arg); }
 static void fiber_main(void *arg) { forever((int)(long)arg); }
 
@@ -38,6 +52,8 @@ int main(int argc, char **argv) {
     pthread_join(t, NULL);
   } else if (!strcmp(mode, "fiber")) {
     morestack_fiber_resume(morestack_fiber_create(fiber_main, NULL, 0));
+  } else if (!strcmp(mode, "huge")) {
+    huge_frame(argc);
   } else if (!strcmp(mode, "api")) {
     if (morestack_set_max_stack_size(32 << 20) != 0) return 3;
     forever(0);

@@ -66,6 +66,19 @@ __attribute__((nosplit)) int nosplit_vla(unsigned n) {
 }
 // WARN: warning: morestack: nosplit function 'nosplit_vla' has 1 dynamic alloca(s)/VLA(s): their size is not covered by the nosplit budget of 768 bytes
 
+// A frame of 2 GiB or more would wrap the prologue's 32-bit displacement:
+// the largest static allocas become dynamic (moved out of the entry block)
+// and get the reserve call, which handles any size.
+// IR-LABEL: define{{.*}} @huge(
+// IR-NOT: alloca [3221225472 x i8]
+// IR: br label
+// IR: call void @__morestack_reserve(i64 3221225472)
+// IR-NEXT: alloca [3221225472 x i8]
+int huge(int i) {
+  char big[3UL << 30];
+  return use(big, i);
+}
+
 // The module's own stub of the runtime entry (plugin/RuntimeStubs.h):
 // IR: define linkonce_odr hidden void @__morestack_reserve(i64 %0) [[ATTR:#[0-9]+]] comdat {
 // IR-NEXT: call void asm sideeffect "movq __morestack_reserve_export@GOTPCREL(%rip), %r11
@@ -93,3 +106,4 @@ __attribute__((nosplit)) int nosplit_vla(unsigned n) {
 
 // REPORT: morestack-report: vla: instrumented, frame {{[0-9]+}} bytes, 1 dynamic alloca(s) reserved
 // REPORT: morestack-report: builtin_alloca: instrumented, frame {{[0-9]+}} bytes, 1 dynamic alloca(s) reserved
+
