@@ -28,11 +28,15 @@
 //     (no variable-sized objects, no realignment).
 //   - Objects: only what the runtime must skip is listed; every other word of
 //     the frame (spill slots of 8 bytes or more, saved registers, the
-//     outgoing-argument area, temporaries) is relocated if it points into
-//     the old stack. Listed: allocas whose type says which words may hold a
-//     pointer (PTRFREE, POINTERS; StackObjectLayout.h) and spill slots
+//     outgoing-argument area, temporaries, va_list objects) is relocated if
+//     it points into the old stack. Listed, as PTRFREE: every alloca left on
+//     the moving stack (EscapeAnalysis.h: no moving-stack address is ever
+//     stored in one, since storing an object's address sends that object to
+//     the side stack) but a va_list (kVaListMetadata), and spill slots
 //     narrower than a word (their other bytes are stale, so the word is not
-//     a value). Objects are sorted, disjoint, inside the frame; offsets are
+//     a value). A function that reads its own frame's address
+//     (llvm.frameaddress and friends) may store it anywhere: its objects are
+//     not listed. Objects are sorted, disjoint, inside the frame; offsets are
 //     from the CFA, or from the frame's %rsp at call sites (flag
 //     MORESTACK_MAP_SP_OBJECTS) in a realigned frame. A frame addressed
 //     through a base pointer (realigned and dynamic) lists none.
@@ -46,8 +50,8 @@
 //
 //===----------------------------------------------------------------------===//
 #include "Options.h"
+#include "SideStackPass.h"
 #include "StackMapPass.h"
-#include "StackObjectLayout.h"
 
 #include "morestack/stack_map.h"
 
@@ -63,7 +67,9 @@
 #include "llvm/CodeGen/TargetRegisterInfo.h"
 #include "llvm/CodeGen/TargetSubtargetInfo.h"
 #include "llvm/IR/GCStrategy.h"
+#include "llvm/IR/InstIterator.h"
 #include "llvm/IR/Instructions.h"
+#include "llvm/IR/IntrinsicInst.h"
 #include "llvm/IR/Module.h"
 #include "llvm/MC/MCContext.h"
 #include "llvm/MC/MCExpr.h"
@@ -106,6 +112,23 @@ struct Object {
 /// Whether F gets a record (StackMapPass marked it).
 bool described(const Function &F) { return F.hasFnAttribute(kDescribeFnAttr); }
 
+/// Whether F takes the address of its own frame (or of its return address):
+/// a moving-stack address the escape analysis did not see, which any of its
+/// objects may then hold.
+bool readsFrameAddress(const Function &F) {
+  for (const Instruction &I : instructions(F))
+    if (const auto *II = dyn_cast<IntrinsicInst>(&I))
+      switch (II->getIntrinsicID()) {
+      case Intrinsic::frameaddress:
+      case Intrinsic::addressofreturnaddress:
+      case Intrinsic::sponentry:
+        return true;
+      default:
+        break;
+      }
+  return false;
+}
+
 /// What the runtime must skip in F's frame; false if the frame cannot be
 /// described object by object (then it is scanned whole).
 class FrameLayout {
@@ -123,7 +146,7 @@ public:
   /// Fills Objects, sorted; false (and no objects) if some object's place
   /// cannot be expressed from the CFA or the frame's %rsp.
   bool collect(std::vector<Object> &Objects) {
-    const DataLayout &DL = MF.getDataLayout();
+    const bool ListAllocas = !readsFrameAddress(MF.getFunction());
     for (int FI = MFI.getObjectIndexBegin(); FI != MFI.getObjectIndexEnd(); ++FI) {
       if (MFI.isDeadObjectIndex(FI) || MFI.isVariableSizedObjectIndex(FI) ||
           MFI.isFixedObjectIndex(FI))
@@ -133,12 +156,10 @@ public:
         continue;
       Object O;
       if (const AllocaInst *AI = MFI.getObjectAllocation(FI)) {
-        ObjectLayout L = classifyAlloca(*AI, DL);
-        if (L.Kind == MORESTACK_MAP_UNKNOWN)
+        if (!ListAllocas || AI->hasMetadata(kVaListMetadata))
           continue; // scanned with the rest of the frame
-        O.Kind = L.Kind;
-        O.Size = uint32_t(std::min<int64_t>(Size, L.Size ? int64_t(L.Size) : Size));
-        O.Bitmap = std::move(L.Bitmap);
+        O.Kind = MORESTACK_MAP_PTRFREE;
+        O.Size = uint32_t(Size);
       } else if (MFI.isSpillSlotObjectIndex(FI) && Size < kWord) {
         O.Kind = MORESTACK_MAP_PTRFREE;
         O.Size = uint32_t(Size);
@@ -307,17 +328,6 @@ class MorestackMapPrinter : public GCMetadataPrinter {
 public:
   void beginAssembly(Module &, GCModuleInfo &, AsmPrinter &AP) override {
     AP.addAsmPrinterHandler(std::make_unique<FrameMapWriter>(AP));
-    // The AsmPrinter ends every module with split-stack functions with an
-    // empty .note.GNU-split-stack (and .note.GNU-no-split-stack), which
-    // makes lld rewrite the prologue of every function that calls code
-    // outside split-stack objects (16 KiB more, or a call to
-    // __morestack_non_split on every entry) and makes GNU ld and gold
-    // refuse or ignore the object. The plugin checks such calls where they
-    // happen instead (CallSiteReserve.h), so the notes are created here
-    // first, with SHF_EXCLUDE: the AsmPrinter finds them by name and uses
-    // these, and linkers drop excluded sections before looking at them.
-    for (const char *Note : {".note.GNU-split-stack", ".note.GNU-no-split-stack"})
-      AP.OutContext.getELFSection(Note, ELF::SHT_PROGBITS, ELF::SHF_EXCLUDE);
   }
 };
 

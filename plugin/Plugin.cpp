@@ -16,6 +16,8 @@
 //     - registers the IR passes through CodeGenOptions::PassBuilderCallbacks:
 //         PipelineStart  NosplitMarkingPass  (annotations -> attribute)
 //         OptimizerLast  SplitStackPass      (the instrumentation)
+//                        SideStackPass       (escaping objects off the moving stack)
+//                        StackMapPass        (frames for the runtime's walk)
 //     - returns an ASTConsumer that annotates clang's no_split_stack functions
 //       (NosplitAttr.h) before CodeGen sees them;
 //     - when code is generated (or with `report`), asks the backend for
@@ -36,6 +38,7 @@
 #include "NosplitMarking.h"
 #include "Options.h"
 #include "Report.h"
+#include "SideStackPass.h"
 #include "SplitStackPass.h"
 #include "StackMapPass.h"
 
@@ -351,6 +354,7 @@ protected:
           PB.registerOptimizerLastEPCallback(
               [PassOpts, R, G, Maps](ModulePassManager &MPM, OptimizationLevel) {
                 MPM.addPass(SplitStackPass(PassOpts, R, G));
+                MPM.addPass(SideStackPass(/*WholeFrames=*/!Maps, R));
                 MPM.addPass(StackMapPass(Maps, PassOpts.FramePointers));
               });
         });

@@ -45,14 +45,20 @@ StringRef skipReasonName(SkipReason R) {
   llvm_unreachable("unknown SkipReason");
 }
 
-void Report::addInstrumented(StringRef Name, unsigned ReservedAllocas,
-                             StringRef Detail) {
+void Report::addInstrumented(StringRef Name, StringRef Detail) {
   FunctionRecord R;
   R.Name = Name.str();
   R.Instrumented = true;
-  R.ReservedAllocas = ReservedAllocas;
   R.Detail = Detail.str();
   Records.push_back(std::move(R));
+}
+
+void Report::addObjects(StringRef Name, unsigned Moving, unsigned Side) {
+  for (FunctionRecord &R : Records)
+    if (R.Name == Name) {
+      R.MovingObjects = (int)Moving;
+      R.SideObjects = (int)Side;
+    }
 }
 
 void Report::addSkipped(StringRef Name, SkipReason Reason, StringRef Detail) {
@@ -103,8 +109,6 @@ void Report::print(raw_ostream &OS, StringRef TUName,
         It == FrameSizes.end() ? "?" : std::to_string(It->second);
     if (R.Instrumented) {
       OS << ": instrumented, frame " << Frame << " bytes";
-      if (R.ReservedAllocas)
-        OS << ", " << R.ReservedAllocas << " dynamic alloca(s) reserved";
     } else {
       OS << ": skipped (" << skipReasonName(R.Reason) << ")";
       if (It != FrameSizes.end())
@@ -113,6 +117,8 @@ void Report::print(raw_ostream &OS, StringRef TUName,
         if (auto N = ChainNotes->find(R.Name); N != ChainNotes->end())
           OS << ", " << N->second;
     }
+    if (R.SideObjects >= 0 && R.MovingObjects + R.SideObjects > 0)
+      OS << ", objects: " << R.MovingObjects << " moving, " << R.SideObjects << " side";
     if (!R.Detail.empty())
       OS << ": " << R.Detail;
     OS << '\n';

@@ -14,9 +14,12 @@
 //   - print() only reads the stack-usage file; it never changes the records.
 //
 // Report format (one line per function, stable, meant to be grepped):
-//   morestack-report: <name>: instrumented, frame <N> bytes[, <K> dynamic alloca(s) reserved]
+//   morestack-report: <name>: instrumented, frame <N> bytes[, objects: <M> moving, <S> side]
 //   morestack-report: <name>: instrumented, frame ? bytes        (no code generated)
-//   morestack-report: <name>: skipped (<reason>)[, frame <N> bytes[, nosplit chain <M> of <B> bytes[, over by <X>]]][: <detail>]
+//   morestack-report: <name>: skipped (<reason>)[, frame <N> bytes[, nosplit chain <M> of <B> bytes[, over by <X>]]][, objects: ...][: <detail>]
+//   (objects: where the function's stack objects went, EscapeAnalysis.h:
+//   those that stay on the moving stack, those moved to the side stack; only
+//   for functions that have any)
 //   (the frame of a skipped function is what it uses unchecked; the nosplit
 //   chain is the worst path through it that the budget check found, see
 //   NosplitBudget.h)
@@ -57,15 +60,17 @@ struct FunctionRecord {
   bool Instrumented = false;
   SkipReason Reason = SkipReason::Nosplit; ///< only if !Instrumented
   std::string Detail;                      ///< free text, may be empty
-  unsigned ReservedAllocas = 0;            ///< __morestack_reserve calls added
+  int MovingObjects = -1;                  ///< stack objects left on the moving stack
+  int SideObjects = -1;                    ///< moved to the side stack (-1: not decided)
 };
 
 class Report {
 public:
-  void addInstrumented(llvm::StringRef Name, unsigned ReservedAllocas,
-                       llvm::StringRef Detail = "");
+  void addInstrumented(llvm::StringRef Name, llvm::StringRef Detail = "");
   void addSkipped(llvm::StringRef Name, SkipReason Reason,
                   llvm::StringRef Detail = "");
+  /// Where F's stack objects went (SideStackPass.h).
+  void addObjects(llvm::StringRef Name, unsigned Moving, unsigned Side);
 
   bool empty() const { return Records.empty(); }
   const std::vector<FunctionRecord> &records() const { return Records; }

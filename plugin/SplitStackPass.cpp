@@ -24,7 +24,6 @@
 //===----------------------------------------------------------------------===//
 #include "SplitStackPass.h"
 #include "CallSiteReserve.h"
-#include "DynamicAllocaReserve.h"
 #include "NosplitMarking.h"
 #include "RuntimeStubs.h"
 #include "VarargOutlining.h"
@@ -56,6 +55,26 @@ static cl::opt<bool> ClWarnSkipped(
 namespace morestack {
 
 namespace {
+
+/// The AsmPrinter ends every module with split-stack functions with an
+/// empty .note.GNU-split-stack (and .note.GNU-no-split-stack). lld would
+/// then rewrite the prologue of every function that calls code outside
+/// split-stack objects (16 KiB more, or a call to __morestack_non_split on
+/// every entry), and GNU ld and gold refuse or ignore the object. The
+/// plugin checks such calls where they happen instead (CallSiteReserve.h),
+/// so the module's own assembly creates both notes first, with
+/// SHF_EXCLUDE ("e"): the AsmPrinter finds them by name and uses these, and
+/// linkers drop excluded sections before looking at them. Module assembly
+/// travels in LTO bitcode, so the notes are excluded in the linker's code
+/// generation too.
+void excludeSplitStackNotes(Module &M) {
+  if (M.getModuleInlineAsm().find(".note.GNU-split-stack") != std::string::npos)
+    return;
+  M.appendModuleInlineAsm(".section .note.GNU-split-stack,\"e\",@progbits\n"
+                          ".section .note.GNU-no-split-stack,\"e\",@progbits\n"
+                          ".text\n");
+}
+
 
 /// A plain-text diagnostic of a plugin-allocated kind. Clang prints such
 /// diagnostics verbatim as its own errors / warnings (backend-plugin), so an
@@ -163,28 +182,14 @@ void Instrumenter::skip(Function &F, SkipReason Reason, const Twine &Detail) {
                  "' is left without a stack check (" + skipReasonName(Reason) +
                  (DetailStr.empty() ? "" : ": " + DetailStr) + ")");
 
-  // A nosplit frame must fit MORESTACK_NOSPLIT_BUDGET; a dynamic alloca has
-  // no bound the compiler can see.
-  if (Reason == SkipReason::Nosplit || Reason == SkipReason::Naked ||
-      Reason == SkipReason::PreservesRegisters) {
-    if (unsigned N = countDynamicAllocas(F))
-      diagnose(M, DS_Warning,
-               "morestack: nosplit function '" + F.getName() + "' has " +
-                   Twine(N) +
-                   " dynamic alloca(s)/VLA(s): their size is not covered by "
-                   "the nosplit budget of " +
-                   Twine(MORESTACK_NOSPLIT_BUDGET) + " bytes");
-  }
 }
 
 void Instrumenter::instrument(Function &F, const Twine &Detail) {
-  makeHugeAllocasDynamic(F);
   reserveForCalls(F, MarkersUsed);
-  unsigned Reserved = reserveDynamicAllocas(F);
   F.addFnAttr(kSplitStackFnAttr);
   ++NumInstrumented;
   if (R)
-    R->addInstrumented(F.getName(), Reserved, Detail.str());
+    R->addInstrumented(F.getName(), Detail.str());
 }
 
 void Instrumenter::handleVararg(Function &F) {
@@ -245,6 +250,7 @@ bool Instrumenter::run() {
     }
   }
   emitCheckedMarkers(M, MarkersUsed);
+  excludeSplitStackNotes(M);
   M.getOrInsertNamedMetadata(kDoneMetadata);
   return true;
 }

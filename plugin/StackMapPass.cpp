@@ -5,8 +5,8 @@
 //      whose inline assembly may move %rsp (and, with frame-pointers, a
 //      frame pointer for every function that calls); once per compilation,
 //      push-based call sequences and spill-slot sharing off;
-//   2. the lifetime markers of the allocas whose words are described
-//      precisely are removed (no stack colouring across kinds);
+//   2. the lifetime markers of va_list objects are removed (no stack
+//      colouring between scanned and skipped objects);
 //   3. once per module: the registration constructor and destructor.
 //
 // Where it runs: OptimizerLast, right after SplitStackPass, so it sees the
@@ -15,7 +15,7 @@
 //===----------------------------------------------------------------------===//
 #include "StackMapPass.h"
 #include "Options.h"
-#include "StackObjectLayout.h"
+#include "SideStackPass.h"
 
 #include "morestack/abi.h"
 #include "morestack/stack_map.h"
@@ -36,7 +36,7 @@
 using namespace llvm;
 
 STATISTIC(NumDescribed, "Functions given a stack map record");
-STATISTIC(NumPrecise, "Allocas described as PTRFREE or POINTERS");
+STATISTIC(NumVaLists, "va_list objects kept out of stack colouring");
 
 static cl::opt<bool> ClStackMaps(
     "morestack-stack-maps", cl::init(true),
@@ -119,13 +119,14 @@ void describe(Function &F, bool FramePointers) {
   } else if (FramePointers && F.getFnAttribute("frame-pointer").getValueAsString() != "all") {
     F.addFnAttr("frame-pointer", "non-leaf");
   }
-  const DataLayout &DL = F.getParent()->getDataLayout();
+  // Stack colouring may give a slot to several objects and tell the map
+  // only one of them: a va_list (scanned) must not share with the others
+  // (skipped).
   for (Instruction &I : F.getEntryBlock())
-    if (auto *AI = dyn_cast<AllocaInst>(&I); AI && AI->isStaticAlloca())
-      if (classifyAlloca(*AI, DL).Kind != MORESTACK_MAP_UNKNOWN) {
-        ++NumPrecise;
-        eraseLifetimeMarkers(AI);
-      }
+    if (auto *AI = dyn_cast<AllocaInst>(&I); AI && AI->hasMetadata(kVaListMetadata)) {
+      ++NumVaLists;
+      eraseLifetimeMarkers(AI);
+    }
 }
 
 /// void @morestack.register_maps() { __morestack_register_maps(start, stop) }

@@ -21,10 +21,10 @@
 //     slots are not shared (-no-stack-slot-sharing): a slot that held a
 //     4-byte value and, at another time, a pointer would be neither a whole
 //     word nor pointer-free.
-//   - A static alloca of F whose type tells which words may hold a pointer
-//     (PTRFREE, POINTERS: StackObjectLayout.h) has no lifetime markers, so
-//     that stack colouring cannot give its slot to an object of another
-//     kind. No IR is added to F: no gcroot, no store.
+//   - A va_list object of F (kVaListMetadata, the one kind of object on the
+//     moving stack the runtime scans) has no lifetime markers, so that
+//     stack colouring cannot give its slot to an object the map says to
+//     skip. No IR is added to F: no gcroot, no store.
 //   - The module gets a COMDAT constructor and destructor that register its
 //     [__start_morestack_maps, __stop_morestack_maps) with the runtime; the
 //     constructor has gc "morestack", which makes the backend create the

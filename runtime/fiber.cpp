@@ -24,6 +24,7 @@
 #include "config.h"
 #include "fatal.h"
 #include "frames.h"
+#include "side_stack.h"
 #include "signals.h"
 #include "stack.h"
 
@@ -82,6 +83,7 @@ morestack_fiber *morestack_fiber_create(morestack_fiber_fn fn, void *arg, size_t
   __atomic_add_fetch(&fibers_live, 1, __ATOMIC_RELAXED);
   stack_init(f->stack, stack_size ? stack_size : config.fiber_stack, StackKind::Fiber, id);
   f->magic = kFiberMagic;
+  f->side = SideStack();
   f->fn = fn;
   f->arg = arg;
   f->resumer_sp = nullptr;
@@ -97,6 +99,7 @@ void morestack_fiber_destroy(morestack_fiber *f) {
   check_fiber(f, "morestack_fiber_destroy");
   if (f->state == FiberState::Running) fatal_fiber_state(f, "morestack_fiber_destroy: destroyed the running");
   stack_release(f->stack);
+  side_release(f->side);
   __atomic_sub_fetch(&fibers_live, 1, __ATOMIC_RELAXED);
   f->magic = 0;
   free(f);

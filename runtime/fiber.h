@@ -33,6 +33,7 @@ struct Fiber {
   Stack *resumer_stack;  // null: the resumer ran on its OS stack
   Fiber *resumer_fiber;  // the fiber that resumed this one, if any
   FiberState state;
+  SideStack side;        // its side stack (side_stack.h); none until first used
 };
 
 // The fiber running on this thread, if any.

@@ -10,6 +10,7 @@
 
 #include "fatal.h"
 #include "frames.h"
+#include "side_stack.h"
 #include "signals.h"
 #include "split_stack_note.h"
 #include "stack.h"
@@ -56,20 +57,25 @@ MORESTACK_RUNTIME_FRAME int morestack_fiber_resume(morestack_fiber *f) {
   f->resumer_sp = from ? &from->saved_sp : &t.os_sp;
   f->resumer_fiber = running_fiber;
   f->state = FiberState::Running;
+  SideStack &resumer_side = running_fiber ? running_fiber->side : t.side;
+  side_switch(resumer_side, f->side);
   running_fiber = f;
   set_current(&f->stack);
   __morestack_switch(f->resumer_sp, f->stack.saved_sp);
   // Back from yield() or the fiber's end.
   running_fiber = f->resumer_fiber;
   set_current(from);
+  side_switch(f->side, resumer_side);
   stack_check_canary(f->stack, f->state == FiberState::Finished ? "when it finished"
                                                                  : "when it yielded");
   if (f->state == FiberState::Finished) {
     stack_release(f->stack);
+    side_release(f->side);
     return 1;
   }
   f->state = FiberState::Suspended;
   stack_shrink_at_safe_point(f->stack);  // a yield is a safe point
+  side_trim(f->side);
   return 0;
 }
 

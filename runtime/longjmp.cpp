@@ -1,13 +1,15 @@
 // runtime/longjmp.cpp: longjmp never lands on a stack that has moved.
 //
-// A jmp_buf kept on the stack moves with it: the relocation scan rewrites
-// its mangled stack and frame pointers (relocate.h). A jmp_buf kept in the
-// heap or a global does not, and after a growth its saved stack pointer
-// names a freed block. longjmp, _longjmp, siglongjmp and __longjmp_chk are
-// interposed: while the thread runs on a managed stack, the target stack
-// pointer must lie inside that stack, otherwise the program stops with a
-// message instead of jumping into freed memory.
+// The registry of setjmp buffers (jmp_bufs.h) keeps every buffer that code
+// built with the plugin saved up to date when its stack moves. longjmp,
+// _longjmp, siglongjmp and __longjmp_chk are interposed as a check: while
+// the thread runs on a managed stack, the target stack pointer must lie
+// inside that stack (a buffer saved by code built without the plugin, or a
+// jump across fibers, would not), otherwise the program stops with a
+// message instead of jumping into freed memory; a jump that leaves a
+// signal handler also restores what the handler trampoline changed.
 #include "fatal.h"
+#include "jmp_bufs.h"
 #include "quarantine.h"
 #include "relocate.h"
 #include "signals.h"
@@ -15,11 +17,41 @@
 
 #include <dlfcn.h>
 #include <setjmp.h>
+#include <stdlib.h>
+
+struct morestack::JmpBufs {
+  size_t count, capacity;
+  uintptr_t *buf[];  // the registered __jmp_buf_tag addresses
+};
 
 namespace morestack {
 namespace {
 
-constexpr int kJmpBufSp = 6;  // glibc x86-64 __jmp_buf: rbx rbp r12 r13 r14 r15 rsp pc
+// glibc x86-64 __jmp_buf: rbx rbp r12 r13 r14 r15 rsp pc (rbp, rsp and pc
+// mangled with the pointer guard).
+constexpr int kJmpBufWords = 8;
+constexpr int kJmpBufSp = 6;
+
+uintptr_t saved_sp(const uintptr_t *jb) { return demangle_pointer(jb[kJmpBufSp], pointer_guard()); }
+
+struct Grow {
+  JmpBufs **slot;
+};
+
+void *grow_registry(void *p) {
+  JmpBufs **slot = ((Grow *)p)->slot;
+  size_t capacity = *slot ? (*slot)->capacity * 2 : 8;
+  JmpBufs *bigger = (JmpBufs *)malloc(sizeof(JmpBufs) + capacity * sizeof(uintptr_t *));
+  if (!bigger) fatal("out of memory registering a setjmp buffer");
+  bigger->count = *slot ? (*slot)->count : 0;
+  bigger->capacity = capacity;
+  if (*slot) {
+    for (size_t i = 0; i < bigger->count; ++i) bigger->buf[i] = (*slot)->buf[i];
+    free(*slot);
+  }
+  *slot = bigger;
+  return nullptr;
+}
 
 void check_target(const char *fn, const struct __jmp_buf_tag *env) {
   StackKind kind;
@@ -42,9 +74,8 @@ void check_target(const char *fn, const struct __jmp_buf_tag *env) {
   if (s->contains(sp)) return;
   char name[48];
   fatal("%s: the target was saved with setjmp at sp=%#lx, outside the current stack of %s "
-        "[%#lx, %#lx): the stack has moved since (keep the jmp_buf in a local variable, not in "
-        "the heap or a global) or the jump crosses fibers", fn, sp, describe(*s, name, sizeof name),
-        s->lo, s->hi);
+        "[%#lx, %#lx): a jump across fibers, or a buffer that code built without the plugin saved "
+        "before the stack moved", fn, sp, describe(*s, name, sizeof name), s->lo, s->hi);
 }
 
 template <class Fn> Fn real(const char *name) {
@@ -56,9 +87,64 @@ template <class Fn> Fn real(const char *name) {
 using jump_fn = void (*)(struct __jmp_buf_tag *, int);
 
 } // namespace
+
+void relocate_jmp_bufs(Stack &s, uintptr_t sp, uintptr_t old_hi, intptr_t delta) {
+  JmpBufs *r = s.jmp_bufs;
+  if (!r) return;
+  const uintptr_t key = pointer_guard();
+  size_t kept = 0;
+  for (size_t i = 0; i < r->count; ++i) {
+    uintptr_t *jb = r->buf[i];
+    if (saved_sp(jb) - sp >= old_hi - sp) continue;  // its frame is gone
+    relocate_words(jb, jb + kJmpBufWords, sp, old_hi, delta, key);
+    r->buf[kept++] = jb;
+  }
+  r->count = kept;
+}
+
+void forget_jmp_bufs(Stack &s) {
+  free(s.jmp_bufs);
+  s.jmp_bufs = nullptr;
+}
+
+size_t registered_jmp_bufs(const Stack &s) { return s.jmp_bufs ? s.jmp_bufs->count : 0; }
+
 } // namespace morestack
 
 using namespace morestack;
+
+// Called before setjmp by code built with the plugin, on the caller's
+// (possibly small) stack: a few words there; growing the registry happens
+// on the system stack.
+extern "C" void __morestack_register_jmp_buf(void *buf) {
+  Stack *s = thread_state().current;
+  if (!s || s->kind == StackKind::Signal) return;  // a stack that never moves
+  uintptr_t *jb = (uintptr_t *)buf;
+  JmpBufs *r = s->jmp_bufs;
+  if (r) {
+    for (size_t i = r->count; i-- > 0;)
+      if (r->buf[i] == jb) return;  // already registered (a loop around setjmp)
+    if (r->count == r->capacity) {
+      // Forget the buffers whose frames are gone: their saved stack pointer
+      // is below this frame.
+      const uintptr_t here = (uintptr_t)__builtin_frame_address(0);
+      size_t kept = 0;
+      for (size_t i = 0; i < r->count; ++i)
+        if (saved_sp(r->buf[i]) - here < s->hi - here) r->buf[kept++] = r->buf[i];
+      r->count = kept;
+    }
+  }
+  if (!r || r->count == r->capacity) {
+    Grow g = {&s->jmp_bufs};
+    on_system_stack(grow_registry, &g);
+    r = s->jmp_bufs;
+  }
+  r->buf[r->count++] = jb;
+}
+
+// Its twin for shared libraries' stubs (morestack.S, EXPORT_TWIN).
+extern "C" void __morestack_register_jmp_buf_export(void *buf)
+    __attribute__((alias("__morestack_register_jmp_buf")));
 
 #define MORESTACK_INTERPOSE_LONGJMP(NAME)                                       \
   extern "C" void NAME(struct __jmp_buf_tag *env, int val) {                    \

@@ -17,6 +17,7 @@
 
 #include "faults.h"
 #include "fatal.h"
+#include "side_stack.h"
 #include "thread_state.h"
 
 #include <dlfcn.h>
@@ -52,8 +53,10 @@ struct ThreadSignals {
   bool own_alt = false;              // the runtime armed an alternate stack here
   bool user_disabled = false;        // the program asked for SS_DISABLE (not done)
   Stack handler;                     // the handler stack (lo == 0: not mapped yet)
+  uintptr_t side_lo = 0;             // the handlers' side stack (kSignalSideStackSize)
   int depth = 0;                     // handlers running on the handler stack
   Stack *outer_current = nullptr;    // ThreadState::current before the outermost one
+  uintptr_t outer_side_sp = 0, outer_side_limit = 0;  // the side stack it used
 };
 
 __thread ThreadSignals tls __attribute__((tls_model("initial-exec")));
@@ -104,8 +107,14 @@ int arm(uintptr_t lo, size_t size) {
 Stack *handler_stack() {
   ThreadSignals &t = tls;
   if (!t.handler.lo) {
+    uintptr_t side = map_guarded(kSignalSideStackSize, /*noreserve=*/true);
+    if (!side) return nullptr;
     uintptr_t lo = map_guarded(kHandlerStackSize, /*noreserve=*/true);
-    if (!lo) return nullptr;
+    if (!lo) {
+      unmap_guarded(side, kSignalSideStackSize);
+      return nullptr;
+    }
+    t.side_lo = side;
     t.handler.lo = lo;
     t.handler.hi = lo + kHandlerStackSize;
     t.handler.initial_size = kHandlerStackSize;
@@ -149,13 +158,24 @@ void run_user_handler(void *h, int sig, siginfo_t *info, void *uctx) {
     fatal("a signal handler for signal %d (%s) ran out of the %zu-byte signal handler stack "
           "(nested signals)", sig, strsignal(sig), kHandlerStackSize);
   ThreadSignals &t = tls;
-  if (t.depth++ == 0) t.outer_current = before;
+  // The handler's side stack: its own region (the interrupted code may be
+  // between reading the side pointer and storing the lowered one); a
+  // nested handler goes on below the interrupted one.
+  const uintptr_t side_sp = read_side_sp(), side_limit = read_side_limit();
+  const uintptr_t side_hi = t.side_lo + kSignalSideStackSize;
+  if (t.depth++ == 0) {
+    t.outer_current = before;
+    t.outer_side_sp = side_sp;
+    t.outer_side_limit = side_limit;
+  }
+  if (!(side_sp > t.side_lo && side_sp <= side_hi)) write_side(side_hi, t.side_lo);
   set_current(hs);
   uintptr_t unused;
   if (nested) call_handler(&call);  // already below the interrupted handler
   else __morestack_call_on_stack(call_handler, &call, top, &unused);
   --t.depth;
   ts.current = before;
+  write_side(side_sp, side_limit);
   write_guard(guard);
 }
 
@@ -240,8 +260,11 @@ void release_signal_stack() {
     unmap_guarded(t.alt_lo, kAltStackSize);
     t.alt_lo = t.alt_hi = 0;
   }
-  if (t.handler.lo) unmap_guarded(t.handler.lo, kHandlerStackSize);
-  t.handler.lo = t.handler.hi = 0;
+  if (t.handler.lo) {
+    unmap_guarded(t.handler.lo, kHandlerStackSize);
+    unmap_guarded(t.side_lo, kSignalSideStackSize);
+  }
+  t.handler.lo = t.handler.hi = t.side_lo = 0;
   t.own_alt = false;
 }
 
@@ -273,6 +296,7 @@ void leave_signal_handler_for(uintptr_t sp) {
   if (on_handler_stack || on_alt) return;  // a jump within the handler
   t.depth = 0;
   set_current(t.outer_current);
+  write_side(t.outer_side_sp, t.outer_side_limit);
   if (t.alt_lo) arm(t.alt_lo, kAltStackSize);  // sigreturn would have re-armed it
 }
 

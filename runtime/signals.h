@@ -32,6 +32,10 @@
 
 namespace morestack {
 
+// The side stack handlers get (for their objects whose address escapes),
+// carved from the handler stack's mapping.
+constexpr size_t kSignalSideStackSize = size_t(1) << 20;
+
 // Give the calling thread an alternate signal stack if it has none.
 void ensure_signal_stack();
 

@@ -9,6 +9,7 @@
 
 #include "config.h"
 #include "fatal.h"
+#include "jmp_bufs.h"
 #include "quarantine.h"
 #include "relocate.h"
 #include "stack_pool.h"
@@ -172,10 +173,12 @@ void stack_init(Stack &s, size_t size, StackKind kind, uint64_t id) {
   s.shrink_backoff = kShrinkQuietSafePoints;
   s.shrank_since_growth = false;
   s.growths_seen = 0;
+  s.jmp_bufs = nullptr;
 }
 
 void stack_release(Stack &s) {
   stack_check_canary(s, "when it was freed");
+  forget_jmp_bufs(s);
   if (s.lo) pool_free((void *)s.lo, s.size());
   s.lo = s.hi = s.saved_sp = 0;
 }
@@ -203,6 +206,7 @@ uintptr_t stack_move(Stack &s, size_t new_size, uintptr_t sp, const FrameCursor 
     relocate_words((uintptr_t *)(a + delta), (uintptr_t *)(b + delta), sp, old_hi, delta, key);
   });
   if (vectors) relocate_vector_state(vectors, sp, old_hi, delta);
+  relocate_jmp_bufs(s, sp, old_hi, delta);
 
   s.lo = new_lo;
   s.hi = new_hi;

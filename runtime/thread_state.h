@@ -25,6 +25,19 @@ namespace morestack {
 // Signal: a thread's signal handler stack (signals.h), which never grows.
 enum class StackKind : uint8_t { Main, Thread, Fiber, Signal };
 
+// A side stack's record (side_stack.h): where it is while its pointer and
+// limit are not in the TCB.
+struct SideChunk;
+struct SideStack {
+  SideChunk *newest = nullptr;  // the chain, newest first
+  SideChunk *spare = nullptr;   // one unused chunk kept for the next switch
+  uintptr_t sp = 0, limit = 0;  // while not in the TCB
+  size_t bytes = 0;             // all chunks, spare included
+};
+
+// The setjmp buffers registered on a moving stack (jmp_bufs.h).
+struct JmpBufs;
+
 struct StackStats {
   uint64_t growths = 0;
   uint64_t shrinks = 0;
@@ -46,6 +59,7 @@ struct Stack {
   uint32_t shrink_backoff = 0;
   bool shrank_since_growth = false;
   uint64_t growths_seen = 0;
+  JmpBufs *jmp_bufs = nullptr;  // setjmp buffers to relocate (jmp_bufs.h)
 
   size_t size() const { return hi - lo; }
   uintptr_t guard() const { return lo + MORESTACK_STACK_GUARD; }
@@ -53,11 +67,12 @@ struct Stack {
 };
 
 struct ThreadState {
-  uintptr_t os_sp;        // offset 0, read by morestack.S
-  Stack *current;         // offset 8
-  Stack *thread_stack;    // the thread's own growable stack (whole-program mode)
-  uint64_t thread_number; // 1 for the main thread
-  bool in_signal_altstack;
+  uintptr_t os_sp = 0;          // offset 0, read by morestack.S
+  Stack *current = nullptr;     // offset 8
+  Stack *thread_stack = nullptr; // the thread's own growable stack (whole-program mode)
+  uint64_t thread_number = 0;   // 1 for the main thread
+  bool in_signal_altstack = false;
+  SideStack side;         // the side stack of the thread's own stacks (side_stack.h)
 };
 
 // Defined in thread_state.cpp; named for the assembly.

@@ -29,6 +29,7 @@
 #include "fatal.h"
 #include "frames.h"
 #include "binding.h"
+#include "side_stack.h"
 #include "signals.h"
 #include "stack.h"
 #include "stack_pool.h"
@@ -89,6 +90,10 @@ struct ThreadStart {
 void *thread_trampoline(void *p) {
   ThreadStart start = *(ThreadStart *)p;
   free(p);
+  // The TCB slots of the side stack: glibc reuses thread descriptors, and
+  // does not clear these two.
+  write_side(0, 0);
+  if (!__atomic_load_n(&whole_program, __ATOMIC_ACQUIRE)) return start.fn(start.arg);
   uint64_t id = __atomic_fetch_add(&next_thread_id, 1, __ATOMIC_RELAXED);
   return run_on_managed_stack(config.thread_stack, StackKind::Thread, id, start.fn, start.arg);
 }
@@ -150,7 +155,6 @@ extern "C" int __libc_start_main(main_fn main, int argc, char **argv, void (*ini
 
 extern "C" int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
                               void *(*fn)(void *), void *arg) {
-  if (!__atomic_load_n(&whole_program, __ATOMIC_ACQUIRE)) return real_pthread_create()(thread, attr, fn, arg);
   ThreadStart *start = (ThreadStart *)malloc(sizeof(ThreadStart));
   if (!start) return EAGAIN;
   start->fn = fn;

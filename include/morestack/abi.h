@@ -43,6 +43,23 @@
 /* glibc's tcbhead_t.__private_ss: reserved by glibc for split stacks. */
 #define MORESTACK_GUARD_TLS_OFFSET 0x70
 
+/* The side stack's pointer and limit (plugin/SideStackPass.h,
+ * runtime/side_stack.h): glibc's tcbhead_t.__private_tm[2] and [3],
+ * reserved for a transactional-memory runtime. GCC's libitm uses
+ * __private_tm[0] and [1] (%fs:0x50, 0x58); nothing uses these two. Both 0
+ * on a fresh thread: no room, so the first side frame asks the runtime. */
+#define MORESTACK_SIDE_SP_TLS_OFFSET 0x60
+#define MORESTACK_SIDE_LIMIT_TLS_OFFSET 0x68
+
+/* A side-stack chunk starts with a header of MORESTACK_SIDE_CHUNK_HEADER
+ * bytes; the chunk's limit is the first byte after it, and the word at
+ * limit + MORESTACK_SIDE_CHUNK_SIZE_AT is the chunk's size in bytes, header
+ * included: its top is limit - HEADER + size. Code built with the plugin
+ * reads it to tell whether a pointer saved by llvm.stacksave is in the
+ * chunk in use (runtime/side_stack.h, SideChunk). */
+#define MORESTACK_SIDE_CHUNK_HEADER 32
+#define MORESTACK_SIDE_CHUNK_SIZE_AT (-24)
+
 /* LLVM's kSplitStackAvailable: frames smaller than this compare %rsp itself. */
 #define MORESTACK_STACK_SMALL 256
 
@@ -95,6 +112,15 @@
  * pointer when less than MORESTACK_UNKNOWN_CALLEE_NEED is free: reserves
  * that much unless the target is a function built with the plugin. */
 #define MORESTACK_FN_RESERVE_CALL "__morestack_reserve_call"
+/* void __morestack_side_more(size_t bytes): make %fs:SIDE_SP /
+ * %fs:SIDE_LIMIT a side-stack chunk with at least `bytes` free (the plugin
+ * calls it when a side frame does not fit; it uses little of the caller's
+ * stack). */
+#define MORESTACK_FN_SIDE_MORE "__morestack_side_more"
+/* void __morestack_register_jmp_buf(void *jmp_buf): called before setjmp;
+ * the runtime relocates the stack and frame pointers saved in the buffer
+ * when the stack moves. */
+#define MORESTACK_FN_REGISTER_JMP_BUF "__morestack_register_jmp_buf"
 
 /* "<function>" MORESTACK_NEED_SYMBOL_SUFFIX: an absolute (hidden, weak)
  * symbol whose value is 1 + the bytes a call to <function> needs free below
@@ -115,6 +141,8 @@
   X(__morestack_non_split)                                                      \
   X(__morestack_reserve)                                                        \
   X(__morestack_reserve_call)                                                   \
+  X(__morestack_side_more)                                                      \
+  X(__morestack_register_jmp_buf)                                               \
   X(__morestack_allocate_stack_space)
 #define MORESTACK_EXPORT_SUFFIX "_export"
 /* The stub a module's entry stubs jump to when the process's runtime did

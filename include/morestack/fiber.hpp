@@ -96,8 +96,14 @@ private:
     try {
       b->call();
     } catch (...) {
-      b->error = std::current_exception();
+      keep_exception(b);
     }
+  }
+  // Apart from run: its exception_ptr temporaries have their address taken
+  // (they live on the side stack), and a fiber that never throws then
+  // never needs a side stack for run.
+  __attribute__((noinline)) static void keep_exception(BodyBase *b) {
+    b->error = std::current_exception();
   }
 
   std::unique_ptr<BodyBase> body_;

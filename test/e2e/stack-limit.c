@@ -10,12 +10,12 @@
 // RUN: %morestack_clang -O0 %s -o %t.O0
 // RUN: env MORESTACK_MAX_STACK=16M not --crash %t.O0 fiber 2>&1 | FileCheck %s --check-prefix=FIBER
 // A single frame of 3 GiB: its size does not fit the prologue's 32-bit
-// displacement, so the plugin makes the array a dynamic allocation, which
-// reaches the same message (instead of a check that wraps around and
-// passes, then SIGSEGV).
+// displacement, so the plugin puts the array on the side stack, whose
+// limit is the same (instead of a check that wraps around and passes, then
+// SIGSEGV).
 // RUN: not --crash %t huge 2>&1 | FileCheck %s --check-prefix=HUGE
 // RUN: not --crash %t.O0 huge 2>&1 | FileCheck %s --check-prefix=HUGE
-// HUGE: morestack: fatal: stack overflow: the stack of main (thread 1) needs 3{{[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]}} bytes, more than the limit of 1073741824 bytes
+// HUGE: morestack: fatal: side stack overflow: the side stack of main (thread 1) (where objects whose address escapes live) needs 3{{[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]}} bytes, more than the limit of 1073741824 bytes
 //
 // MAIN: morestack: fatal: stack overflow: the stack of main (thread 1) needs {{[0-9]+}} bytes, more than the limit of 16777216 bytes (MORESTACK_MAX_STACK, morestack_set_max_stack_size)
 // THREAD: morestack: fatal: stack overflow: the stack of thread 2 needs {{[0-9]+}} bytes, more than the limit of 16777216 bytes

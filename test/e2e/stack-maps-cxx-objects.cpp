@@ -1,9 +1,11 @@
-// C++ objects on a stack that moves, relocated by their stack maps:
-// std::string's small buffer (a pointer into the object itself), a
-// std::optional and std::variant (unions), a lambda capturing by reference
-// inside std::function, a std::array<double> (pointer-free: untouched) and
-// a struct mixing doubles and a pointer (only the pointer word moves), all
-// in a fiber that grows from 2 KiB to about 1 MiB, yields, and is shrunk.
+// C++ objects whose address escapes, in a fiber whose stack grows from 2 KiB
+// to about 1 MiB, yields, and is shrunk: std::string's small buffer (a
+// pointer into the object itself), a std::optional and std::variant
+// (unions), a lambda capturing by reference inside std::function, a
+// std::array<double> whose bits equal an address, and a struct mixing
+// doubles and a pointer. Their addresses escape, so they live on the side
+// stack (docs/escape-analysis.md) and never move: every pointer to them
+// stays right, and no word of theirs is touched by the moves.
 //
 // RUN: %morestack_clangxx -O0 %s -o %t.O0
 // RUN: %t.O0 | FileCheck %s
@@ -12,8 +14,8 @@
 // RUN: env MORESTACK_VERIFY=1 %t.O2 | FileCheck %s
 //
 // CHECK: string: yes, optional: yes, variant: yes, function: yes
-// CHECK-NEXT: array<double> untouched: yes, mixed struct: yes
-// CHECK-NEXT: grew: yes, shrank: yes, pointer-free words skipped: yes
+// CHECK-NEXT: array<double> untouched: yes, mixed struct: yes, objects stayed put: yes
+// CHECK-NEXT: grew: yes, shrank: yes
 
 #include <morestack/fiber.hpp>
 #include <morestack/morestack.h>
@@ -65,10 +67,10 @@ static void body() {
   uintptr_t kept, kept_m;
   std::memcpy(&kept, &values[2], sizeof kept);
   std::memcpy(&kept_m, &m.b[1], sizeof kept_m);
-  bool moved = (uintptr_t)&target != original;
-  std::printf("array<double> untouched: %s, mixed struct: %s\n",
-              moved && kept == original ? "yes" : "no",
-              m.p == &target && kept_m == original && m.a == 1.5 && m.b[2] == 3.5 ? "yes" : "no");
+  std::printf("array<double> untouched: %s, mixed struct: %s, objects stayed put: %s\n",
+              kept == original ? "yes" : "no",
+              m.p == &target && kept_m == original && m.a == 1.5 && m.b[2] == 3.5 ? "yes" : "no",
+              (uintptr_t)&target == original ? "yes" : "no");
 }
 
 int main() {
@@ -76,9 +78,6 @@ int main() {
   while (!f.resume()) {
   }
   morestack_stack_stats st = f.stats();
-  morestack_process_stats ps;
-  morestack_get_process_stats(&ps);
-  std::printf("grew: %s, shrank: %s, pointer-free words skipped: %s\n", st.growths ? "yes" : "no",
-              st.shrinks ? "yes" : "no", ps.pointer_free_words ? "yes" : "no");
+  std::printf("grew: %s, shrank: %s\n", st.growths ? "yes" : "no", st.shrinks ? "yes" : "no");
   return 0;
 }

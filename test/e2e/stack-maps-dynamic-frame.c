@@ -1,10 +1,9 @@
-// A dynamic frame (a VLA) in the middle of the stack. Functions with a
-// static frame are found from their frame size and keep no frame pointer
-// (unless -fplugin-arg-morestack-frame-pointers), so when the walk reaches
-// the VLA frame, which it must find from %rbp, it recovers %rbp with the
-// unwind information of the frames below. Either way the walk goes on
-// precisely above the VLA frame: main's double holding its local's address
-// bits is left alone, its pointer follows the local, and no walk stops.
+// A VLA in the middle of the stack. It lives on the side stack
+// (docs/escape-analysis.md), so the frame of the function that has it is
+// static like every other and found from its size: the walk goes on
+// precisely above it, with or without frame pointers. main's local, whose
+// address escapes, stays where it is, and so does the double holding its
+// address bits; the VLA's contents survive the moves; no walk stops.
 //
 // RUN: %morestack_clang -O0 %s -o %t.O0
 // RUN: env MORESTACK_MAIN_STACK=4K %t.O0 | FileCheck %s
@@ -15,7 +14,7 @@
 // RUN: env MORESTACK_MAIN_STACK=4K %t.fp | FileCheck %s
 //
 // CHECK: vla sum: ok
-// CHECK-NEXT: moved: yes, pointer follows: yes, double untouched: yes
+// CHECK-NEXT: local stayed: yes, pointer right: yes, double untouched: yes
 // CHECK-NEXT: stopped walks: none, described frames: some
 
 #include <morestack/morestack.h>
@@ -59,8 +58,8 @@ int main(void) {
   printf("vla sum: %s\n", r == 100 + grow(300) ? "ok" : "wrong");
   uintptr_t kept;
   memcpy(&kept, &bits, sizeof kept);
-  printf("moved: %s, pointer follows: %s, double untouched: %s\n",
-         (uintptr_t)&local != original ? "yes" : "no", p == &local && *p == 9 ? "yes" : "no",
+  printf("local stayed: %s, pointer right: %s, double untouched: %s\n",
+         (uintptr_t)&local == original ? "yes" : "no", p == &local && *p == 9 ? "yes" : "no",
          kept == original ? "yes" : "no");
   morestack_process_stats s;
   morestack_get_process_stats(&s);

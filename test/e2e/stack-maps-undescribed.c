@@ -1,9 +1,10 @@
 // Frames the stack maps do not describe: a fiber grows inside a qsort()
 // comparator, so the walk of its stack meets glibc's qsort frames. The walk
 // steps over them with their unwind information and scans them whole
-// (counted as foreign frames), and goes on precisely above: the pointer in
-// the fiber's own frame is relocated, and the double there holding its
-// address bits is left alone. A shrink asked for inside the comparator is
+// (counted as foreign frames), and goes on precisely above. The fiber's
+// local whose address escapes lives on the side stack and stays where it
+// is; a double holding its address bits is left alone, like every
+// pointer-free word. A shrink asked for inside the comparator is
 // refused (the runtime does not shrink a stack with frames it can only
 // guess about); the same request after qsort returns shrinks it.
 //
@@ -64,7 +65,7 @@ static void body(void *arg) {
   uintptr_t kept;
   memcpy(&kept, &bits[0], sizeof kept);
   printf("double above qsort untouched: %s\n",
-         (uintptr_t)&local != original && kept == original ? "yes" : "no");
+         (uintptr_t)&local == original && kept == original ? "yes" : "no");
   morestack_process_stats ps;
   morestack_get_process_stats(&ps);
   printf("foreign frames: %s, stopped walks: %s\n", ps.frames_foreign ? "some" : "none",

@@ -95,8 +95,17 @@ NOSPLIT int over_top(int i) { LOCALS(200); return over_mid(b[1]) + b[2]; }
 NOSPLIT int over_ext(int i) { LOCALS(644); return ext(b[1]) + b[2]; }
 NOSPLIT int over_ptr(int i) { LOCALS(644); return fp(b[1]) + b[2]; }
 // An over-aligned frame: -fstack-usage leaves the realignment out, so the
-// check adds 2 * 64 - 16 bytes.
-NOSPLIT int over_align(int i) { _Alignas(64) volatile char b[544]; b[i & 7] = 1; return ext(b[1]) + b[2]; }
+// check adds 2 * alignment - 16 bytes. A 32-byte vector live across a call
+// is spilled to a 32-byte aligned slot, which realigns the frame.
+// (Over-aligned locals live on the side stack and realign nothing.)
+typedef double v4 __attribute__((vector_size(32)));
+__attribute__((target("avx"))) v4 vext(v4);
+__attribute__((target("avx"))) NOSPLIT int over_align(int i) {
+  LOCALS(512);
+  v4 x = vext((v4){b[1], 0, 0, 0});
+  x = vext(x) + x;
+  return ext((int)x[0]) + b[2];
+}
 // Two roots share a chain whose middle is over on its own: only the roots
 // are reported, each with its whole chain.
 NOSPLIT NOINLINE static int shared_mid(int i) { LOCALS(744); return ext(b[1]) + b[2]; }
@@ -114,8 +123,8 @@ NOSPLIT int shared_b(int i) { LOCALS(16); return shared_mid(b[1]) + b[2]; }
 // OVER0-NEXT: {{^}}     672  over_ptr: 8 return address + 664 frame{{$}}
 // OVER0-NEXT: {{^}}     800  indirect call (assumed checked): 8 return address + 120 __morestack if its check fails{{$}}
 // OVER0-NEXT: error: morestack: nosplit stack over 768 byte limit in 'over_align': 816 bytes, over by 48 bytes
-// OVER0-NEXT: {{^}}     688  over_align: 8 return address + 568 frame + 112 realignment{{$}}
-// OVER0-NEXT: {{^}}     816  calls 'ext' (defined elsewhere, assumed checked): 8 return address + 120 __morestack if its check fails{{$}}
+// OVER0-NEXT: {{^}}     688  over_align: 8 return address + 632 frame + 48 realignment{{$}}
+// OVER0-NEXT: {{^}}     816  calls 'vext' (defined elsewhere, assumed checked): 8 return address + 120 __morestack if its check fails{{$}}
 
 // At -O2 the calls are marked `tail` (they may become jumps): the function
 // may then be a leaf using the red zone, as costly as a checked call.
@@ -128,7 +137,7 @@ NOSPLIT int shared_b(int i) { LOCALS(16); return shared_mid(b[1]) + b[2]; }
 // OVER2-NEXT: error: morestack: nosplit stack over 768 byte limit in 'over_ptr': 784 bytes, over by 16 bytes
 // OVER2-NEXT: {{^}}     784  over_ptr: 8 return address + 648 frame + 128 red zone{{$}}
 // OVER2-NEXT: error: morestack: nosplit stack over 768 byte limit in 'over_align': 816 bytes, over by 48 bytes
-// OVER2-NEXT: {{^}}     816  over_align: 8 return address + 568 frame + 112 realignment + 128 red zone{{$}}
+// OVER2-NEXT: {{^}}     816  over_align: 8 return address + 632 frame + 48 realignment + 128 red zone{{$}}
 
 // OVER-NEXT: error: morestack: nosplit stack over 768 byte limit in 'shared_a': [[SHARED:[0-9]+]] bytes, over by {{[0-9]+}} bytes
 // OVER-NEXT: shared_a: 8 return address + {{[0-9]+}} frame{{$}}
@@ -140,7 +149,7 @@ NOSPLIT int shared_b(int i) { LOCALS(16); return shared_mid(b[1]) + b[2]; }
 // OVER-NEXT: shared_mid: 8 return address
 // OVER-NOT: error:
 // OVER-REPORT: morestack-report: over_top: skipped (nosplit), frame 200 bytes, nosplit chain 784 of 768 bytes, over by 16 bytes
-// OVER-REPORT: morestack-report: over_mid: skipped (nosplit), frame 248 bytes, nosplit chain 576 of 768 bytes{{$}}
+// OVER-REPORT: morestack-report: over_mid: skipped (nosplit), frame 248 bytes, nosplit chain 576 of 768 bytes, objects: 1 moving, 0 side{{$}}
 // OVER-REPORT: morestack-report: shared_mid: skipped (nosplit), frame {{[0-9]+}} bytes, nosplit chain {{[0-9]+}} of 768 bytes, over by
 // OVER: 6 errors generated.
 

@@ -19,28 +19,66 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <stdarg.h>
+
 void use(void *);
+int take(int);
 struct S { double d; int *p; double e[3]; };
 union U { double d; void *p; };
 
-// Every kind of object: PTRFREE (doubles, ints), POINTERS (a struct with
-// one pointer field: bitmap 01000), UNKNOWN (byte buffer, union). Only what
-// the runtime skips is listed: UNKNOWN objects are scanned with the rest of
-// the frame, like spill slots and saved registers.
+// Objects left on the moving stack hold no moving-stack address (storing
+// an object's address anywhere sends that object to the side stack), so
+// the map lists every one of them as pointer-free, whatever its type: the
+// runtime skips them. (Volatile accesses keep them in memory without
+// sending them away.) Objects whose address escapes (v) are not in the
+// frame at all.
 int kinds(int n) {
-  double arr[8];
-  struct S s;
-  union U u;
-  char buf[32];
-  int x;
-  use(arr); use(&s); use(&u); use(buf); use(&x);
-  return n + x;
+  volatile double arr[8];
+  volatile struct S s;
+  volatile union U u;
+  volatile char buf[32];
+  int v;
+  arr[n & 7] = 1; s.e[n & 1] = 2; u.d = 3; buf[n & 31] = 4;
+  use(&v);
+  return n + v + (int)arr[1] + (int)s.e[0] + (int)u.d + buf[2];
 }
 // MAP-LABEL: kinds: frame {{[0-9]+}}, split frame-known
-// MAP-DAG: object cfa-{{[0-9]+}} size 64 ptrfree
-// MAP-DAG: object cfa-{{[0-9]+}} size 40 pointers 01000
-// MAP-DAG: object cfa-{{[0-9]+}} size 4 ptrfree
-// MAP-NOT: unknown
+// MAP0-DAG: object cfa-{{[0-9]+}} size 64 ptrfree
+// MAP0-DAG: object cfa-{{[0-9]+}} size 40 ptrfree
+// MAP0-DAG: object cfa-{{[0-9]+}} size 32 ptrfree
+// MAP0-DAG: object cfa-{{[0-9]+}} size 8 ptrfree
+// MAP2-NEXT: object cfa-{{[0-9]+}} size {{32|40|64|8}} ptrfree
+// MAP2-NEXT: object cfa-{{[0-9]+}} size {{32|40|64|8}} ptrfree
+// MAP2-NEXT: object cfa-{{[0-9]+}} size {{32|40|64|8}} ptrfree
+// MAP2-NEXT: object cfa-{{[0-9]+}} size {{32|40|64|8}} ptrfree
+// MAP2-NOT: object
+// MAP-LABEL: varargs
+
+// A va_list holds addresses of the register save area and the stack
+// arguments, in the moving stack: it is not listed (scanned with the
+// frame's other words); the other objects are.
+int varargs(int n, ...) {
+  va_list ap;
+  volatile int k = n;
+  va_start(ap, n);
+  int r = va_arg(ap, int);
+  va_end(ap);
+  return r + k;
+}
+// MAP-LABEL: varargs.morestack.body: frame {{[0-9]+}}, split frame-known
+// MAP-NOT: size 24
+// MAP: object cfa-{{[0-9]+}} size 4 ptrfree
+// MAP-NOT: size 24
+// MAP-LABEL: frame:
+
+// A function that takes its own frame's address may keep it anywhere: none
+// of its objects is listed.
+void *frame(int n) {
+  volatile int k = n;
+  return (char *)__builtin_frame_address(0) + k;
+}
+// MAP-SAME: frame {{[0-9]+}}, split frame-known
+// MAP-NOT: object
 
 // A leaf keeps its frameless form at -O2 (no frame pointer, no check).
 int leaf(int a) { return a * 3; }
@@ -56,21 +94,29 @@ int with_barrier(int a) { __asm__ volatile("" : "+r"(a) : : "memory"); return a;
 // MAP-LABEL: with_barrier: frame {{[0-9]+}}, split frame-known{{$}}
 
 // nosplit functions are described too.
-__attribute__((no_split_stack)) int quiet(int a) { int v = a; use(&v); return v; }
+__attribute__((no_split_stack)) int quiet(int a) { volatile int v = a; return take(v) + v; }
 // MAP-LABEL: quiet: frame {{[0-9]+}}, nosplit frame-known
 // MAP-NEXT: object cfa-{{[0-9]+}} size 4 ptrfree
 
-// A VLA: no static frame size; the CFA comes from %rbp, and the static
-// objects are still described from it.
-int vla(int n) { char v[n]; double d[4]; use(v); use(d); return v[0]; }
-// MAP-LABEL: vla: frame dynamic, split{{$}}
-// MAP-NEXT: object cfa-{{[0-9]+}} size 32 ptrfree
+// A VLA lives on the side stack: the moving frame keeps a static size.
+int vla(int n) { char v[n]; volatile double d[4]; d[n & 3] = 1; use(v); return v[0] + (int)d[0]; }
+// MAP-LABEL: vla: frame {{[0-9]+}}, split frame-known{{$}}
+// MAP: object cfa-{{[0-9]+}} size 32 ptrfree
 
-// An over-aligned object realigns the frame: %rsp, not the CFA, locates the
-// objects.
-int realigned(int n) { _Alignas(64) double d[4]; use(d); return n; }
+// A 32-byte vector live across a call is spilled to a 32-byte aligned slot,
+// which realigns the frame: %rsp, not the CFA, locates the objects.
+// (Over-aligned locals live on the side stack and realign nothing.)
+typedef double v4 __attribute__((vector_size(32)));
+__attribute__((target("avx"))) v4 vext(v4);
+__attribute__((target("avx"))) int realigned(int n) {
+  volatile double d[4];
+  d[n & 3] = 1;
+  v4 x = vext((v4){d[0], 0, 0, 0});
+  x = vext(x) + x;
+  return (int)x[0] + (int)d[1];
+}
 // MAP-LABEL: realigned: frame dynamic, split sp-objects
-// MAP-NEXT: object sp+{{[0-9]+}} size 32 ptrfree
+// MAP: object sp+{{[0-9]+}} size 32 ptrfree
 
 // A spill slot narrower than a word holds stale bytes beside the value: it
 // is listed as pointer-free (O0 spills everything).
@@ -82,9 +128,12 @@ int spills(int a, long b) { use(&b); return a + (int)b; }
 // are read after frame lowering.
 // IR: define{{.*}} i32 @kinds({{.*}} #[[KINDS:[0-9]+]] {
 // IR-NOT: llvm.gcroot
-// Precisely described objects lose their lifetime markers (no stack colouring
-// may give their slot to an object of another kind).
-// IR-NOT: @llvm.lifetime.start.p0(i64 64
+// Objects keep their lifetime markers (every listed one is pointer-free,
+// so stack colouring may share their slots); a va_list loses its markers
+// (it is scanned: no listed object may share its slot).
+// IR: call void @llvm.lifetime.start.p0(i64 64
+// IR-LABEL: define{{.*}} i32 @varargs.morestack.body(
+// IR-NOT: @llvm.lifetime.start.p0(i64 24
 // IR-LABEL: define{{.*}} i32 @leaf(
 // IR: define{{.*}} i32 @with_asm({{.*}} #[[ASMATTR:[0-9]+]] {
 // The registration constructor is the only function with the GC (it makes

@@ -66,7 +66,10 @@ struct Big make_big(struct Big seed, int n, ...) {
 // IR-NEXT: ret i32 [[R2]]
 // IR: define internal i32 @first_only.morestack.body(i32 {{[^,]*}})
 // IR-LABEL: define{{.*}} void @make_big(ptr {{.*}}sret(%struct.Big){{.*}}, ptr {{.*}}byval(%struct.Big){{.*}}, i32 noundef %{{.*}}, ...)
-// IR: call void @make_big.morestack.body(ptr %0, ptr %1, i32 %2, ptr %{{[0-9]+}})
+// The byval argument is passed on by address: where the body may keep that
+// address (at -O0 nothing says it does not), the thunk passes a copy on the
+// side stack instead (docs/escape-analysis.md).
+// IR: call void @make_big.morestack.body(ptr %0, ptr %{{[0-9]+}}, i32 %2, ptr %{{[0-9]+}})
 // IR: define internal void @make_big.morestack.body(
 // IR-NOT: sret
 // IR-NOT: byval
@@ -88,7 +91,7 @@ struct Big make_big(struct Big seed, int n, ...) {
 // ASM-LABEL: first_only.morestack.body:
 // ASM: cmpq %fs:112, %rsp
 // ASM-LABEL: make_big:
-// ASM-NOT: __morestack
+// ASM-NOT: __morestack{{$}}
 // ASM: .Lfunc_end
 // ASM-LABEL: make_big.morestack.body:
 // ASM: cmpq %fs:112, %rsp
@@ -97,10 +100,10 @@ struct Big make_big(struct Big seed, int n, ...) {
 // The thunk's frame (register save area + va_list) fits the nosplit budget:
 // its chain is 8 (return address) + 216 (frame) + 8 + 120 (the call to its
 // checked body, whose check may call __morestack).
-// REPORT: morestack-report: vsum: skipped (vararg-thunk), frame 216 bytes, nosplit chain 352 of 768 bytes: body in vsum.morestack.body
-// REPORT: morestack-report: vsum.morestack.body: instrumented, frame {{[0-9]+}} bytes: outlined body of variadic 'vsum'
+// REPORT: morestack-report: vsum: skipped (vararg-thunk), frame 216 bytes, nosplit chain 352 of 768 bytes, objects: 1 moving, 0 side: body in vsum.morestack.body
+// REPORT: morestack-report: vsum.morestack.body: instrumented, frame {{[0-9]+}} bytes{{.*}}: outlined body of variadic 'vsum'
 // REPORT: morestack-report: first_only: skipped (vararg-thunk), frame {{[0-9]+}} bytes, nosplit chain {{[0-9]+}} of 768 bytes: body in first_only.morestack.body
-// REPORT: morestack-report: make_big: skipped (vararg-thunk), frame {{[0-9]+}} bytes, nosplit chain {{[0-9]+}} of 768 bytes: body in make_big.morestack.body
+// REPORT: morestack-report: make_big: skipped (vararg-thunk), frame {{[0-9]+}} bytes, nosplit chain {{[0-9]+}} of 768 bytes, objects: {{.*}}: body in make_big.morestack.body
 
 // NOOUTLINE: error: morestack: variadic function 'vsum' cannot have a stack check (vararg outlining is disabled by -fplugin-arg-morestack-no-vararg-outlining)
 

@@ -1,0 +1,178 @@
+// runtime/side_stack.cpp: see side_stack.h.
+//
+// Chunks come from the stack pool (stack_pool.h): the first one of a side
+// stack is the smallest block (2 KiB), each later one twice the size of the
+// newest, or larger if a frame needs it. __morestack_side_more runs on the
+// caller's small stack and keeps to a few words there; taking a block from
+// the pool (which may map memory or take a lock) happens on the thread's
+// system stack.
+#include "side_stack.h"
+
+#include "config.h"
+#include "fatal.h"
+#include "fiber.h"
+#include "signals.h"
+#include "stack_pool.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+namespace morestack {
+namespace {
+
+// A side stack's first chunk. Most code keeps a few small objects there (a
+// lock guard, an object passed by reference to a library): a fiber that
+// needs a side stack at all pays this much, not a pool block. Chunks double
+// from here; those smaller than the pool's smallest class come from malloc.
+constexpr size_t kFirstChunk = 512;
+static_assert(kFirstChunk % 16 == 0 && kFirstChunk > sizeof(SideChunk), "a first chunk has room");
+
+size_t round_pow2(size_t n) {
+  size_t p = kFirstChunk;
+  while (p < n) p <<= 1;
+  return p;
+}
+
+struct NewChunk {
+  SideStack *s;
+  size_t size;
+  SideChunk *chunk;
+};
+
+void *allocate_chunk(void *p) {
+  NewChunk *n = (NewChunk *)p;
+  n->chunk = (SideChunk *)(n->size < kSmallestClass ? malloc(n->size) : pool_alloc(n->size));
+  if (!n->chunk) fatal("out of memory for a %zu-byte side stack chunk", n->size);
+  return nullptr;
+}
+
+struct FreeChunk {
+  SideChunk *chunk;
+};
+
+void *free_chunk(void *p) {
+  SideChunk *c = ((FreeChunk *)p)->chunk;
+  if (c->size < kSmallestClass) free(c);
+  else pool_free(c, c->size);
+  return nullptr;
+}
+
+void release(SideStack &s, SideChunk *c) {
+  s.bytes -= c->size;
+  FreeChunk f = {c};
+  on_system_stack(free_chunk, &f);
+}
+
+// Drop the chunks newer than the one holding sp: keep the largest as the
+// spare, free the others.
+void trim_above(SideStack &s, uintptr_t sp) {
+  while (s.newest && !s.newest->holds(sp)) {
+    SideChunk *c = s.newest;
+    s.newest = c->older;
+    if (!s.spare || c->size > s.spare->size) {
+      if (s.spare) release(s, s.spare);
+      s.spare = c;
+    } else {
+      release(s, c);
+    }
+  }
+}
+
+// A thread's own side stack is freed when the thread ends (a thread-specific
+// data destructor: it runs however the thread ends, after the destructors
+// that may still have used it, or again if one of them started a chunk).
+pthread_key_t thread_side_key;
+pthread_once_t thread_side_once = PTHREAD_ONCE_INIT;
+
+void release_thread_side(void *) { side_release(thread_state().side); }
+void make_thread_side_key() { pthread_key_create(&thread_side_key, release_thread_side); }
+
+void *arm_thread_release(void *) {
+  pthread_once(&thread_side_once, make_thread_side_key);
+  pthread_setspecific(thread_side_key, (void *)1);
+  return nullptr;
+}
+
+[[noreturn]] void fatal_limit(const SideStack &s, size_t wanted) {
+  char name[64];
+  if (const Stack *m = thread_state().current) describe(*m, name, sizeof name);
+  else snprintf(name, sizeof name, "thread %llu", (unsigned long long)current_thread_number());
+  (void)s;
+  fatal("side stack overflow: the side stack of %s (where objects whose address escapes live) "
+        "needs %zu bytes, more than the limit of %zu bytes (MORESTACK_MAX_STACK, "
+        "morestack_set_max_stack_size)", name, wanted, config.max_stack);
+}
+
+} // namespace
+
+SideStack &current_side_stack() {
+  Fiber *f = current_fiber();
+  return f ? f->side : thread_state().side;
+}
+
+void side_switch(SideStack &from, SideStack &to) {
+  from.sp = read_side_sp();
+  from.limit = read_side_limit();
+  write_side(to.sp, to.limit);
+}
+
+void side_trim(SideStack &s) {
+  if (s.newest && s.newest->holds(s.sp) && !s.spare) return;  // the common case
+  trim_above(s, s.sp);
+  if (s.spare && !s.newest) {  // nothing in use: no spare either
+    release(s, s.spare);
+    s.spare = nullptr;
+  }
+}
+
+void side_release(SideStack &s) {
+  for (SideChunk *c = s.newest; c;) {
+    SideChunk *older = c->older;
+    release(s, c);
+    c = older;
+  }
+  if (s.spare) release(s, s.spare);
+  s.newest = s.spare = nullptr;
+  s.sp = s.limit = 0;
+}
+
+} // namespace morestack
+
+using namespace morestack;
+
+extern "C" void __morestack_side_more(size_t bytes) {
+  const Stack *running = thread_state().current;
+  if (running && running->kind == StackKind::Signal)
+    fatal("a signal handler needs more than its %zu-byte side stack (for objects whose address "
+          "escapes): it recurses too deep", kSignalSideStackSize);
+  SideStack &s = current_side_stack();
+  const uintptr_t sp = read_side_sp();
+  trim_above(s, sp);
+  const size_t need = bytes + sizeof(SideChunk);
+  if (need < bytes) fatal_limit(s, bytes);
+  size_t size = s.newest ? s.newest->size * 2 : kFirstChunk;
+  if (size < need) size = round_pow2(need);
+  SideChunk *c = nullptr;
+  if (s.spare && s.spare->size >= need) {
+    c = s.spare;
+    s.spare = nullptr;
+  } else {
+    if (s.bytes + need > config.max_stack) fatal_limit(s, s.bytes + need);
+    if (s.bytes + size > config.max_stack) size = round_pow2(need);  // room for this frame only
+    NewChunk n = {&s, size, nullptr};
+    on_system_stack(allocate_chunk, &n);
+    c = n.chunk;
+    c->size = size;
+    s.bytes += size;
+  }
+  if (!s.newest && &s == &thread_state().side) on_system_stack(arm_thread_release, nullptr);
+  c->older = s.newest;
+  c->started_at = sp;
+  s.newest = c;
+  write_side(c->hi(), c->limit());
+}
+// Its twin for shared libraries' stubs (morestack.S, EXPORT_TWIN).
+extern "C" void __morestack_side_more_export(size_t bytes)
+    __attribute__((alias("__morestack_side_more")));
