@@ -170,6 +170,12 @@ void morestack_print_backtrace(const morestack_fiber *f) {
 
 namespace morestack {
 
+void print_stack_backtrace(const char *title, const FrameCursor &start, uintptr_t hi) {
+  out("morestack: %s\n", title);
+  PrintRequest r = {start, hi, nullptr, 0};
+  print_backtrace(&r);
+}
+
 void print_fault_backtrace(const ucontext_t *uc) {
   const uintptr_t pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
   const uintptr_t sp = (uintptr_t)uc->uc_mcontext.gregs[REG_RSP];

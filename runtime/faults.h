@@ -15,6 +15,8 @@
 // fatal()-style output (write(2)) and the backtrace walk.
 #pragma once
 
+#include "frame_walk.h"
+
 #include <signal.h>
 #include <ucontext.h>
 
@@ -25,5 +27,9 @@ void explain_fault(int sig, siginfo_t *info, ucontext_t *uc);
 // Print "morestack: the access was made at:" and the backtrace of the
 // interrupted code (from its registers in uc).
 void print_fault_backtrace(const ucontext_t *uc);
+
+// Print `title`, then the frames of a stack from `start` up to `hi` (the
+// stack's top), with write(2).
+void print_stack_backtrace(const char *title, const FrameCursor &start, uintptr_t hi);
 
 } // namespace morestack

@@ -14,6 +14,7 @@
 #include "relocate.h"
 #include "stack_pool.h"
 #include "vector_state.h"
+#include "verify_escapes.h"
 
 #include <string.h>
 #include <sys/auxv.h>
@@ -89,7 +90,8 @@ const char *walk_end_name(WalkEnd e) {
 // pointing into the old block, the stack pointer inside the new block with
 // room above the guard.
 void verify_move(const Stack &s, const FrameCursor &new_start, uintptr_t new_sp,
-                 const ScanResult &before, uintptr_t old_lo, uintptr_t old_hi) {
+                 const ScanResult &before, uintptr_t old_sp, uintptr_t old_hi) {
+  const uintptr_t old_lo = old_sp;
   char name[48];
   const uintptr_t key = pointer_guard();
   uintptr_t first_stale = 0;
@@ -121,6 +123,7 @@ void verify_move(const Stack &s, const FrameCursor &new_start, uintptr_t new_sp,
   if (thread_state().current == &s && s.hi - new_sp + MORESTACK_STACK_GUARD > s.size())
     fatal("verify: %s was moved into a block with no room above its guard",
           describe(s, name, sizeof name));
+  verify_no_outside_pointers(s, old_sp, old_hi, new_start);
 }
 
 // The canary of a block at `lo`: a secret of this process (from the

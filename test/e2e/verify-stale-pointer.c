@@ -18,6 +18,20 @@
 // RUN: env MORESTACK_MAIN_STACK=8K MORESTACK_VERIFY=1 not --crash %t.O2 2>&1 | FileCheck %s --check-prefix=VERIFY
 // RUN: env MORESTACK_MAIN_STACK=512K not --crash %t.O2 big 2>&1 | FileCheck %s --check-prefix=VERIFY
 //
+// Under MORESTACK_VERIFY, a move also checks that no word of the thread's
+// side stacks or thread-local storage points into the old block: such a
+// word is reported at the move, before anything reads it, with where the
+// stack moved.
+// RUN: env MORESTACK_MAIN_STACK=8K MORESTACK_VERIFY=1 not --crash %t.O0 tls 2>&1 | FileCheck %s --check-prefix=TLS
+// RUN: env MORESTACK_MAIN_STACK=8K MORESTACK_VERIFY=1 not --crash %t.O2 tls 2>&1 | FileCheck %s --check-prefix=TLS
+// RUN: env MORESTACK_MAIN_STACK=8K MORESTACK_VERIFY=1 not --crash %t.O0 side 2>&1 | FileCheck %s --check-prefix=SIDE
+// RUN: env MORESTACK_MAIN_STACK=8K MORESTACK_VERIFY=1 not --crash %t.O2 side 2>&1 | FileCheck %s --check-prefix=SIDE
+// TLS: morestack: the stack moved at:
+// TLS-NEXT: morestack: backtrace of main (thread 1)
+// TLS: grow
+// TLS: morestack: fatal: verify: after moving the stack of main (thread 1), 1 word(s) outside it still point into its old block [0x{{[0-9a-f]+}}, 0x{{[0-9a-f]+}}): the first, in the thread-local storage of the program at 0x{{[0-9a-f]+}}, holds 0x{{[0-9a-f]+}}.
+// SIDE: morestack: fatal: verify: after moving the stack of main (thread 1), 1 word(s) outside it still point into its old block [0x{{[0-9a-f]+}}, 0x{{[0-9a-f]+}}): the first, in the side stack (objects whose address escapes) at 0x{{[0-9a-f]+}}
+//
 // SILENT: read through the stale pointer: {{-?[0-9]+}}, expected 7
 // VERIFY: morestack: the access was made at:
 // VERIFY-NEXT: morestack: backtrace of main (thread 1)
@@ -26,17 +40,36 @@
 // VERIFY-NOT: read through the stale pointer
 
 #include <stdio.h>
+#include <string.h>
 
 #include "Inputs/grow.h"
 
 int *volatile saved;  // a global: the runtime cannot update it
 
-// Breaks its promise: p is kept after the call.
+// Break their promise: p is kept after the call.
 __attribute__((noinline)) void keep(int *p __attribute__((noescape))) { saved = p; }
+_Thread_local int *tls_saved;
+__attribute__((noinline)) void keep_tls(int *p __attribute__((noescape))) { tls_saved = p; }
+struct holder { int *p; };
+__attribute__((noinline)) void keep_in(struct holder *h, int *p __attribute__((noescape))) { h->p = p; }
+__attribute__((noinline)) void opaque(void *p) { __asm__ volatile("" : : "r"(p) : "memory"); }
 
 int main(int argc, char **argv) {
-  (void)argv;
   int local = 7;
+  if (argc > 1 && !strcmp(argv[1], "tls")) {
+    keep_tls(&local);
+    grow(100);
+    printf("not reported: %d\n", *tls_saved);
+    return 0;
+  }
+  if (argc > 1 && !strcmp(argv[1], "side")) {
+    struct holder h;  // its address escapes: on the side stack
+    opaque(&h);
+    keep_in(&h, &local);
+    grow(100);
+    printf("not reported: %d\n", *h.p);
+    return 0;
+  }
   keep(&local);
   grow(argc > 1 ? 1200 : 100);  // ~53 KiB (or ~640 KiB): the stack moves
   printf("read through the stale pointer: %d, expected %d\n", *saved, local);
