@@ -6,6 +6,7 @@
 #include "EscapeAnalysis.h"
 
 #include "llvm/Analysis/CaptureTracking.h"
+#include "llvm/Analysis/ValueTracking.h"
 #include "llvm/IR/Function.h"
 #include "llvm/IR/InstIterator.h"
 #include "llvm/IR/Instructions.h"
@@ -100,6 +101,67 @@ bool constantOffsetOutside(const AllocaInst &AI, const DataLayout &DL) {
   return false;
 }
 
+/// The va_list objects of F: what llvm.va_start and llvm.va_copy write.
+SmallPtrSet<const AllocaInst *, 4> vaLists(Function &F) {
+  SmallPtrSet<const AllocaInst *, 4> Result;
+  for (Instruction &I : instructions(F))
+    if (auto *II = dyn_cast<IntrinsicInst>(&I))
+      if (II->getIntrinsicID() == Intrinsic::vastart || II->getIntrinsicID() == Intrinsic::vacopy)
+        if (auto *AI = dyn_cast<AllocaInst>(getUnderlyingObject(II->getArgOperand(0))))
+          Result.insert(AI);
+  return Result;
+}
+
+/// Marks as Scanned the Moving objects into which F stores a pointer that
+/// may be a moving-stack address (see the header), to a fixed point: a
+/// pointer loaded from a scanned object may be one too.
+void markScanned(FunctionEscapes &E) {
+  DenseMap<const AllocaInst *, AllocaDecision *> ByAlloca;
+  for (AllocaDecision &D : E.Allocas)
+    ByAlloca[D.AI] = &D;
+  auto IsScanned = [&](const Value *Obj) {
+    auto It = ByAlloca.find(dyn_cast<AllocaInst>(Obj));
+    return It != ByAlloca.end() && It->second->Where == Placement::Scanned;
+  };
+  auto MayBeMovingAddress = [&](const Value *V) {
+    SmallVector<const Value *, 4> Objs;
+    getUnderlyingObjects(V, Objs);
+    for (const Value *O : Objs) {
+      if (isa<Argument>(O) || IsScanned(O))
+        return true;
+      if (const auto *L = dyn_cast<LoadInst>(O); L && IsScanned(getUnderlyingObject(L->getPointerOperand())))
+        return true;
+    }
+    return false;
+  };
+  for (bool Changed = true; Changed;) {
+    Changed = false;
+    for (AllocaDecision &D : E.Allocas) {
+      if (D.Where != Placement::Moving)
+        continue;
+      for (const User *U : D.AI->users()) {
+        SmallVector<const User *, 8> Work = {U};
+        bool Found = false;
+        while (!Work.empty() && !Found) {
+          const User *W = Work.pop_back_val();
+          if (const auto *St = dyn_cast<StoreInst>(W))
+            Found = St->getValueOperand()->getType()->isPtrOrPtrVectorTy() &&
+                    getUnderlyingObject(St->getPointerOperand()) == D.AI &&
+                    MayBeMovingAddress(St->getValueOperand());
+          else if (isa<GetElementPtrInst>(W) || isa<BitCastInst>(W))
+            for (const User *UU : W->users())
+              Work.push_back(UU);
+        }
+        if (Found) {
+          D.Where = Placement::Scanned;
+          Changed = true;
+          break;
+        }
+      }
+    }
+  }
+}
+
 } // namespace
 
 StringRef escapeReasonName(EscapeReason R) {
@@ -123,17 +185,6 @@ unsigned FunctionEscapes::count(Placement P) const {
   return N;
 }
 
-bool isVaList(const AllocaInst &AI) {
-  for (const User *U : AI.users())
-    if (const auto *II = dyn_cast<IntrinsicInst>(U)) {
-      if (II->getIntrinsicID() == Intrinsic::vastart && II->getArgOperand(0) == &AI)
-        return true;
-      if (II->getIntrinsicID() == Intrinsic::vacopy && II->getArgOperand(0) == &AI)
-        return true;
-    }
-  return false;
-}
-
 FunctionEscapes analyzeEscapes(Function &F, bool WholeFrame) {
   FunctionEscapes Result;
   const DataLayout &DL = F.getParent()->getDataLayout();
@@ -154,6 +205,7 @@ FunctionEscapes analyzeEscapes(Function &F, bool WholeFrame) {
     TooLarge.insert(AI);
     FrameBytes -= Bytes;
   }
+  const SmallPtrSet<const AllocaInst *, 4> VaLists = vaLists(F);
   for (Instruction &I : instructions(F)) {
     auto *AI = dyn_cast<AllocaInst>(&I);
     if (!AI)
@@ -161,8 +213,8 @@ FunctionEscapes analyzeEscapes(Function &F, bool WholeFrame) {
     AllocaDecision D = {AI, Placement::Moving, EscapeReason::None};
     if (AI->isSwiftError())
       ; // must stay an alloca; holds no address
-    else if (isVaList(*AI))
-      D.Where = Placement::VaList;
+    else if (VaLists.count(AI))
+      D.Where = Placement::Scanned;
     else if (WholeFrame)
       D.Why = EscapeReason::WholeFrame;
     else if (!AI->isStaticAlloca())
@@ -184,6 +236,7 @@ FunctionEscapes analyzeEscapes(Function &F, bool WholeFrame) {
   for (Argument &A : F.args())
     if (A.hasByValAttr() && mayBeCaptured(&A))
       Result.EscapingByval.push_back(&A);
+  markScanned(Result);
   return Result;
 }
 

@@ -36,11 +36,18 @@
 //       morestack-no-stack-maps, LTO): every object goes to the side stack,
 //       so that nothing but compiler-written words is left on the moving
 //       stack, which is then scanned whole.
-//   A va_list (the operand of llvm.va_start / the destination of
-//   llvm.va_copy) holds pointers into the moving stack by construction (the
-//   register save area, the stack arguments): it stays on the moving stack
-//   whatever its uses, and the stack map says which of its words the
-//   runtime relocates.
+//   Two kinds of object stay on the moving stack although they may hold
+//   moving-stack addresses ("scanned": the stack map does not list them,
+//   so the runtime relocates their words like spill slots'):
+//     - a va_list (the operand of llvm.va_start / the destination of
+//       llvm.va_copy, or an array of them), which points into the moving
+//       stack by construction (the register save area, the stack
+//       arguments), whatever its uses;
+//     - an object into which the function stores a pointer that may be a
+//       moving-stack address: one of its pointer arguments (a caller's
+//       object passed to a parameter that does not keep it; -O0 stores
+//       every argument in a slot of its own), the address of a va_list, or
+//       a pointer loaded from another such object.
 //   A byval argument lives in the caller's outgoing-argument area; if its
 //   address escapes it is copied to the side stack at entry.
 //
@@ -68,9 +75,9 @@ namespace morestack {
 inline constexpr uint64_t kHugeFrame = uint64_t(1) << 30;
 
 enum class Placement {
-  Moving, ///< stays on the moving stack: never holds a moving-stack address
-  VaList, ///< stays: holds moving-stack pointers the map describes
-  Side,   ///< the side stack
+  Moving,  ///< stays on the moving stack: never holds a moving-stack address
+  Scanned, ///< stays, and may hold moving-stack addresses (relocated as words)
+  Side,    ///< the side stack
 };
 
 /// Why an object goes to the side stack.
@@ -102,10 +109,6 @@ struct FunctionEscapes {
 /// The decisions for every alloca of F. WholeFrame: put every object on
 /// the side stack (the frame will not be described object by object).
 FunctionEscapes analyzeEscapes(llvm::Function &F, bool WholeFrame);
-
-/// The va_list objects of F: operands of llvm.va_start, destinations of
-/// llvm.va_copy.
-bool isVaList(const llvm::AllocaInst &AI);
 
 } // namespace morestack
 

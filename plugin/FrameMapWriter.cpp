@@ -28,11 +28,12 @@
 //     (no variable-sized objects, no realignment).
 //   - Objects: only what the runtime must skip is listed; every other word of
 //     the frame (spill slots of 8 bytes or more, saved registers, the
-//     outgoing-argument area, temporaries, va_list objects) is relocated if
+//     outgoing-argument area, temporaries, scanned objects) is relocated if
 //     it points into the old stack. Listed, as PTRFREE: every alloca left on
 //     the moving stack (EscapeAnalysis.h: no moving-stack address is ever
 //     stored in one, since storing an object's address sends that object to
-//     the side stack) but a va_list (kVaListMetadata), and spill slots
+//     the side stack) but a scanned one (kScannedMetadata: a va_list, an
+//     object holding an argument pointer), and spill slots
 //     narrower than a word (their other bytes are stale, so the word is not
 //     a value). A function that reads its own frame's address
 //     (llvm.frameaddress and friends) may store it anywhere: its objects are
@@ -156,7 +157,7 @@ public:
         continue;
       Object O;
       if (const AllocaInst *AI = MFI.getObjectAllocation(FI)) {
-        if (!ListAllocas || AI->hasMetadata(kVaListMetadata))
+        if (!ListAllocas || AI->hasMetadata(kScannedMetadata))
           continue; // scanned with the rest of the frame
         O.Kind = MORESTACK_MAP_PTRFREE;
         O.Size = uint32_t(Size);

@@ -390,8 +390,8 @@ void Rewriter::run() {
   }
   bool AnySide = E.count(Placement::Side) || !E.EscapingByval.empty();
   for (const AllocaDecision &D : E.Allocas) {
-    if (D.Where == Placement::VaList)
-      D.AI->setMetadata(kVaListMetadata, MDNode::get(Ctx, {}));
+    if (D.Where == Placement::Scanned)
+      D.AI->setMetadata(kScannedMetadata, MDNode::get(Ctx, {}));
     if (D.Where != Placement::Side)
       ++NumMoving;
   }
@@ -427,7 +427,7 @@ PreservedAnalyses SideStackPass::run(Module &M, ModuleAnalysisManager &) {
       continue;
     FunctionEscapes E = analyzeEscapes(F, WholeFrames);
     if (TheReport)
-      TheReport->addObjects(F.getName(), E.count(Placement::Moving) + E.count(Placement::VaList),
+      TheReport->addObjects(F.getName(), E.count(Placement::Moving) + E.count(Placement::Scanned),
                             E.count(Placement::Side) + E.EscapingByval.size());
     Rewriter(F, std::move(E)).run();
     Changed = true;

@@ -35,8 +35,8 @@
 //
 // Invariants (after the pass, for every function F it changes):
 //   - F has no alloca whose address escapes, no dynamic alloca and no
-//     alloca aligned beyond 16 bytes (EscapeAnalysis.h); a va_list alloca
-//     has kVaListMetadata.
+//     alloca aligned beyond 16 bytes (EscapeAnalysis.h); an alloca that may
+//     hold moving-stack addresses (a va_list, ...) has kScannedMetadata.
 //   - On every path out of F by return, %fs:SIDE_SP and %fs:SIDE_LIMIT are
 //     what they were when F's side frame was allocated (or at entry).
 //   - Debug info of a moved variable describes it through a moving-stack
@@ -54,9 +54,10 @@
 
 namespace morestack {
 
-/// Instruction metadata on a va_list alloca that stays on the moving stack
-/// (FrameMapWriter.cpp describes its pointer words).
-inline constexpr llvm::StringLiteral kVaListMetadata = "morestack.va_list";
+/// Instruction metadata on an alloca that stays on the moving stack and may
+/// hold moving-stack addresses (a va_list; EscapeAnalysis.h, "scanned"):
+/// the stack map does not list it, so the runtime relocates its words.
+inline constexpr llvm::StringLiteral kScannedMetadata = "morestack.scanned";
 
 class SideStackPass : public llvm::PassInfoMixin<SideStackPass> {
 public:

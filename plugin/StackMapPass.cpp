@@ -5,7 +5,7 @@
 //      whose inline assembly may move %rsp (and, with frame-pointers, a
 //      frame pointer for every function that calls); once per compilation,
 //      push-based call sequences and spill-slot sharing off;
-//   2. the lifetime markers of va_list objects are removed (no stack
+//   2. the lifetime markers of scanned objects are removed (no stack
 //      colouring between scanned and skipped objects);
 //   3. once per module: the registration constructor and destructor.
 //
@@ -36,7 +36,7 @@
 using namespace llvm;
 
 STATISTIC(NumDescribed, "Functions given a stack map record");
-STATISTIC(NumVaLists, "va_list objects kept out of stack colouring");
+STATISTIC(NumScanned, "Scanned objects kept out of stack colouring");
 
 static cl::opt<bool> ClStackMaps(
     "morestack-stack-maps", cl::init(true),
@@ -120,11 +120,11 @@ void describe(Function &F, bool FramePointers) {
     F.addFnAttr("frame-pointer", "non-leaf");
   }
   // Stack colouring may give a slot to several objects and tell the map
-  // only one of them: a va_list (scanned) must not share with the others
+  // only one of them: a scanned object must not share with the others
   // (skipped).
   for (Instruction &I : F.getEntryBlock())
-    if (auto *AI = dyn_cast<AllocaInst>(&I); AI && AI->hasMetadata(kVaListMetadata)) {
-      ++NumVaLists;
+    if (auto *AI = dyn_cast<AllocaInst>(&I); AI && AI->hasMetadata(kScannedMetadata)) {
+      ++NumScanned;
       eraseLifetimeMarkers(AI);
     }
 }

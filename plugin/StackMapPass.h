@@ -21,8 +21,8 @@
 //     slots are not shared (-no-stack-slot-sharing): a slot that held a
 //     4-byte value and, at another time, a pointer would be neither a whole
 //     word nor pointer-free.
-//   - A va_list object of F (kVaListMetadata, the one kind of object on the
-//     moving stack the runtime scans) has no lifetime markers, so that
+//   - A scanned object of F (kScannedMetadata: a va_list, an object holding
+//     an argument pointer; the objects on the moving stack the runtime scans) has no lifetime markers, so that
 //     stack colouring cannot give its slot to an object the map says to
 //     skip. No IR is added to F: no gcroot, no store.
 //   - The module gets a COMDAT constructor and destructor that register its

@@ -4,7 +4,7 @@
 // arrays leave the moving stack for the side stack, whose pointer and limit
 // are %fs:0x60 and %fs:0x68; the rest stay.
 // RUN: %clang -fplugin=%plugin -O2 -S -emit-llvm %s -o - | FileCheck %s --check-prefixes=IR,IR2
-// RUN: %clang -fplugin=%plugin -O0 -S -emit-llvm %s -o - | FileCheck %s --check-prefix=IR
+// RUN: %clang -fplugin=%plugin -O0 -S -emit-llvm %s -o - | FileCheck %s --check-prefixes=IR,IR0
 // RUN: %clang -fplugin=%plugin -O2 -c %s -o /dev/null -fplugin-arg-morestack-report 2>&1 | FileCheck %s --check-prefix=REPORT
 // RUN: %clang -fplugin=%plugin -O0 -c %s -o /dev/null -fplugin-arg-morestack-report 2>&1 | FileCheck %s --check-prefix=REPORT0
 // Without stack maps every object goes (the moving frame is scanned whole):
@@ -132,6 +132,24 @@ int huge(int i) { char big[3UL << 30]; big[i] = 1; use(big); return big[i + 1]; 
 // IR-LABEL: define{{.*}} i32 @quiet(
 // IR: call void @__morestack_side_more(i64 16)
 __attribute__((no_split_stack)) int quiet(int n) { int x = n; use(&x); return x; }
+
+// A pointer argument stored in a slot of the function's own (every
+// argument at -O0) may be a caller's moving-stack address (passed to a
+// parameter that does not keep it): the slot stays and is scanned, not
+// skipped; so is a va_list, and a slot holding a va_list's address.
+// IR0-LABEL: define{{.*}} i32 @deref(
+// IR0: alloca ptr, align 8, !morestack.scanned
+int deref(int *p) { return *p + take(1); }
+// IR-LABEL: define{{.*}} i32 @va_pointer(
+// IR: alloca [1 x %struct.__va_list_tag]{{.*}}!morestack.scanned
+// IR0: alloca ptr, align 8, !morestack.scanned
+int va_first(__builtin_va_list *ap);
+int va_pointer(int n, __builtin_va_list ap) {
+  __builtin_va_list mine;
+  __builtin_va_copy(mine, ap);
+  __builtin_va_list *p = &mine;
+  return va_first(p) + n;
+}
 
 // The report counts the objects of each function by placement.
 // REPORT: stays: instrumented, frame {{[0-9]+}} bytes, objects: 1 moving, 0 side
