@@ -1,8 +1,11 @@
 // runtime/side_stack.cpp: see side_stack.h.
 //
-// Chunks come from the stack pool (stack_pool.h): the first one of a side
-// stack is the smallest block (2 KiB), each later one twice the size of the
-// newest, or larger if a frame needs it. __morestack_side_more runs on the
+// Chunks: the first one of a side stack is kFirstChunk bytes, each later
+// one twice the size of the newest, or the power of two that holds the
+// frame if that is larger. Chunks of the pool's classes (powers of two of
+// 2 KiB or more) come from the stack pool (stack_pool.h), the others from
+// malloc: the small first ones, and a chunk cut to the exact (page-rounded)
+// size a frame needs when a power of two would pass the limit. __morestack_side_more runs on the
 // caller's small stack and keeps to a few words there; taking a block from
 // the pool (which may map memory or take a lock) happens on the thread's
 // system stack.
@@ -29,6 +32,10 @@ namespace {
 constexpr size_t kFirstChunk = 512;
 static_assert(kFirstChunk % 16 == 0 && kFirstChunk > sizeof(SideChunk), "a first chunk has room");
 
+// A chunk cut to a frame's size (near the limit) is rounded to pages: malloc
+// maps such sizes, and a page is the least it can map.
+constexpr size_t kPageSize = 4096;
+
 size_t round_pow2(size_t n) {
   size_t p = kFirstChunk;
   while (p < n) p <<= 1;
@@ -41,9 +48,12 @@ struct NewChunk {
   SideChunk *chunk;
 };
 
+// Whether a chunk of this size is a pool block (else it is malloc'd).
+bool from_pool(size_t size) { return size >= kSmallestClass && (size & (size - 1)) == 0; }
+
 void *allocate_chunk(void *p) {
   NewChunk *n = (NewChunk *)p;
-  n->chunk = (SideChunk *)(n->size < kSmallestClass ? malloc(n->size) : pool_alloc(n->size));
+  n->chunk = (SideChunk *)(from_pool(n->size) ? pool_alloc(n->size) : malloc(n->size));
   if (!n->chunk) fatal("out of memory for a %zu-byte side stack chunk", n->size);
   return nullptr;
 }
@@ -54,8 +64,8 @@ struct FreeChunk {
 
 void *free_chunk(void *p) {
   SideChunk *c = ((FreeChunk *)p)->chunk;
-  if (c->size < kSmallestClass) free(c);
-  else pool_free(c, c->size);
+  if (from_pool(c->size)) pool_free(c, c->size);
+  else free(c);
   return nullptr;
 }
 
@@ -86,7 +96,15 @@ void trim_above(SideStack &s, uintptr_t sp) {
 pthread_key_t thread_side_key;
 pthread_once_t thread_side_once = PTHREAD_ONCE_INIT;
 
-void release_thread_side(void *) { side_release(thread_state().side); }
+// The thread's side stack may be the running one here (no fiber runs): then
+// the TCB slots go back to 0, so that a later destructor's side frame asks
+// for a fresh chunk instead of using the freed one.
+void release_thread_side(void *) {
+  SideStack &s = thread_state().side;
+  const bool running = &current_side_stack() == &s;
+  side_release(s);
+  if (running) write_side(0, 0);
+}
 void make_thread_side_key() { pthread_key_create(&thread_side_key, release_thread_side); }
 
 void *arm_thread_release(void *) {
@@ -150,17 +168,25 @@ extern "C" void __morestack_side_more(size_t bytes) {
   SideStack &s = current_side_stack();
   const uintptr_t sp = read_side_sp();
   trim_above(s, sp);
+  // Compared before any arithmetic: a negative alloca size arrives as
+  // nearly 2^64.
+  if (bytes > config.max_stack - sizeof(SideChunk)) fatal_limit(s, bytes);
   const size_t need = bytes + sizeof(SideChunk);
-  if (need < bytes) fatal_limit(s, bytes);
-  size_t size = s.newest ? s.newest->size * 2 : kFirstChunk;
-  if (size < need) size = round_pow2(need);
   SideChunk *c = nullptr;
   if (s.spare && s.spare->size >= need) {
     c = s.spare;
     s.spare = nullptr;
   } else {
+    if (s.spare) {  // too small; unused memory must not count against the limit
+      release(s, s.spare);
+      s.spare = nullptr;
+    }
     if (s.bytes + need > config.max_stack) fatal_limit(s, s.bytes + need);
-    if (s.bytes + size > config.max_stack) size = round_pow2(need);  // room for this frame only
+    size_t size = s.newest ? s.newest->size * 2 : kFirstChunk;
+    if (size < need) size = round_pow2(need);
+    if (s.bytes + size > config.max_stack)  // room for this frame only
+      size = (need + kPageSize - 1) & ~(kPageSize - 1);
+    if (s.bytes + size > config.max_stack) size = need;
     NewChunk n = {&s, size, nullptr};
     on_system_stack(allocate_chunk, &n);
     c = n.chunk;
