@@ -34,7 +34,9 @@ done
 for f in "$src"/test/e2e/*.cpp "$src"/test/e2e/Inputs/*.cpp "$src"/bench/*.cpp "$src"/examples/*.cpp; do
   [[ -f "$f" ]] || continue
   case "$f" in *_boost.cpp) continue ;; esac   # needs Boost headers
-  for o in -O0 -O2 -O3; do add "$clangxx" "$f" -std=c++17 $o -g; done
+  std=-std=c++17
+  grep -q -- "-std=c++20" "$f" && std=-std=c++20   # as its RUN lines build it
+  for o in -O0 -O2 -O3; do add "$clangxx" "$f" $std $o -g; done
 done
 
 # Run them two at a time.
