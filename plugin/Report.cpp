@@ -53,11 +53,12 @@ void Report::addInstrumented(StringRef Name, StringRef Detail) {
   Records.push_back(std::move(R));
 }
 
-void Report::addObjects(StringRef Name, unsigned Moving, unsigned Side) {
+void Report::addObjects(StringRef Name, unsigned Moving, unsigned Side, StringRef Detail) {
   for (FunctionRecord &R : Records)
     if (R.Name == Name) {
       R.MovingObjects = (int)Moving;
       R.SideObjects = (int)Side;
+      R.ObjectDetail = Detail.str();
     }
 }
 
@@ -118,7 +119,8 @@ void Report::print(raw_ostream &OS, StringRef TUName,
           OS << ", " << N->second;
     }
     if (R.SideObjects >= 0 && R.MovingObjects + R.SideObjects > 0)
-      OS << ", objects: " << R.MovingObjects << " moving, " << R.SideObjects << " side";
+      OS << ", objects: " << R.MovingObjects << " moving, " << R.SideObjects << " side"
+         << R.ObjectDetail;
     if (!R.Detail.empty())
       OS << ": " << R.Detail;
     OS << '\n';

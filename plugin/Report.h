@@ -62,6 +62,7 @@ struct FunctionRecord {
   std::string Detail;                      ///< free text, may be empty
   int MovingObjects = -1;                  ///< stack objects left on the moving stack
   int SideObjects = -1;                    ///< moved to the side stack (-1: not decided)
+  std::string ObjectDetail;                ///< why they moved, how many are scanned
 };
 
 class Report {
@@ -69,8 +70,9 @@ public:
   void addInstrumented(llvm::StringRef Name, llvm::StringRef Detail = "");
   void addSkipped(llvm::StringRef Name, SkipReason Reason,
                   llvm::StringRef Detail = "");
-  /// Where F's stack objects went (SideStackPass.h).
-  void addObjects(llvm::StringRef Name, unsigned Moving, unsigned Side);
+  /// Where F's stack objects went (SideStackPass.h); Detail follows the
+  /// counts (the reasons, the scanned objects).
+  void addObjects(llvm::StringRef Name, unsigned Moving, unsigned Side, llvm::StringRef Detail);
 
   bool empty() const { return Records.empty(); }
   const std::vector<FunctionRecord> &records() const { return Records; }

@@ -32,8 +32,11 @@
 #include "llvm/IR/IntrinsicInst.h"
 #include "llvm/IR/MDBuilder.h"
 #include "llvm/IR/Module.h"
+#include "llvm/Support/raw_ostream.h"
 #include "llvm/Transforms/Utils/BasicBlockUtils.h"
 #include "llvm/Transforms/Utils/Local.h"
+
+#include <map>
 
 #define DEBUG_TYPE "morestack-side-stack"
 
@@ -418,6 +421,29 @@ void Rewriter::run() {
   placeRestores();
 }
 
+/// For the report: " (<reason>: <n>, ...)" for the side objects, then
+/// ", <k> scanned" for the moving objects that may hold stack addresses.
+std::string describe(const FunctionEscapes &E) {
+  std::map<EscapeReason, unsigned> Why;
+  for (const AllocaDecision &D : E.Allocas)
+    if (D.Where == Placement::Side)
+      ++Why[D.Why];
+  std::string S;
+  raw_string_ostream OS(S);
+  const char *Sep = " (";
+  for (auto [R, N] : Why) {
+    OS << Sep << escapeReasonName(R) << ": " << N;
+    Sep = ", ";
+  }
+  if (!E.EscapingByval.empty())
+    OS << Sep << "byval argument: " << E.EscapingByval.size();
+  if (!Why.empty() || !E.EscapingByval.empty())
+    OS << ')';
+  if (unsigned K = E.count(Placement::Scanned))
+    OS << ", " << K << " scanned";
+  return S;
+}
+
 } // namespace
 
 PreservedAnalyses SideStackPass::run(Module &M, ModuleAnalysisManager &) {
@@ -428,7 +454,7 @@ PreservedAnalyses SideStackPass::run(Module &M, ModuleAnalysisManager &) {
     FunctionEscapes E = analyzeEscapes(F, WholeFrames);
     if (TheReport)
       TheReport->addObjects(F.getName(), E.count(Placement::Moving) + E.count(Placement::Scanned),
-                            E.count(Placement::Side) + E.EscapingByval.size());
+                            E.count(Placement::Side) + E.EscapingByval.size(), describe(E));
     Rewriter(F, std::move(E)).run();
     Changed = true;
   }

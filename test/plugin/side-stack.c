@@ -151,18 +151,23 @@ int va_pointer(int n, __builtin_va_list ap) {
   return va_first(p) + n;
 }
 
-// The report counts the objects of each function by placement.
-// REPORT: stays: instrumented, frame {{[0-9]+}} bytes, objects: 1 moving, 0 side
-// REPORT: escapes: instrumented, frame {{[0-9]+}} bytes, objects: 0 moving, 1 side
-// REPORT: vla: instrumented, frame {{[0-9]+}} bytes, objects: 0 moving, 1 side
-// REPORT: byval_escapes: instrumented, frame {{[0-9]+}} bytes, objects: 0 moving, 1 side
+// The report counts the objects of each function by placement, with the
+// reasons of those that left, and the moving ones that are scanned.
+// REPORT: stays: instrumented, frame {{[0-9]+}} bytes, objects: 1 moving, 0 side{{$}}
+// REPORT: escapes: instrumented, frame {{[0-9]+}} bytes, objects: 0 moving, 1 side (address captured: 1){{$}}
+// REPORT: vla: instrumented, frame {{[0-9]+}} bytes, objects: 0 moving, 1 side (dynamic size: 1){{$}}
+// REPORT: aligned: instrumented, frame {{[0-9]+}} bytes, objects: 0 moving, 1 side (over-aligned: 1){{$}}
+// REPORT: byval_escapes: instrumented, frame {{[0-9]+}} bytes, objects: 0 moving, 1 side (byval argument: 1){{$}}
 // REPORT: byval_stays: instrumented, frame {{[0-9]+}} bytes{{$}}
-// REPORT: sj: instrumented, frame {{[0-9]+}} bytes, objects: 0 moving, 2 side
-// REPORT: quiet: skipped (nosplit), frame {{[0-9]+}} bytes, nosplit chain {{[0-9]+}} of 768 bytes, objects: 0 moving, 1 side
+// REPORT: sj: instrumented, frame {{[0-9]+}} bytes, objects: 0 moving, 2 side (address captured: 1, setjmp buffer: 1){{$}}
+// REPORT: huge: instrumented, frame {{[0-9]+}} bytes, objects: 0 moving, 1 side (too large for the moving frame: 1){{$}}
+// REPORT: quiet: skipped (nosplit), frame {{[0-9]+}} bytes, nosplit chain {{[0-9]+}} of 768 bytes, objects: 0 moving, 1 side (address captured: 1){{$}}
+// REPORT: va_pointer: instrumented, frame {{[0-9]+}} bytes, objects: 1 moving, 0 side, 1 scanned{{$}}
 // At -O0 nothing infers nocapture: an argument's own slot stays (only
 // loads and stores), an object passed on leaves.
 // REPORT0: stays: instrumented, frame {{[0-9]+}} bytes, objects: 2 moving, 0 side
-// REPORT0: escapes: instrumented, frame {{[0-9]+}} bytes, objects: 1 moving, 1 side
+// REPORT0: escapes: instrumented, frame {{[0-9]+}} bytes, objects: 1 moving, 1 side (address captured: 1){{$}}
+// REPORT0: deref: instrumented, frame {{[0-9]+}} bytes, objects: 1 moving, 0 side, 1 scanned{{$}}
 
 // WHOLE-LABEL: define{{.*}} i32 @stays(
 // WHOLE-NOT: alloca [4 x i32]

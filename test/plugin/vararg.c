@@ -100,7 +100,7 @@ struct Big make_big(struct Big seed, int n, ...) {
 // The thunk's frame (register save area + va_list) fits the nosplit budget:
 // its chain is 8 (return address) + 216 (frame) + 8 + 120 (the call to its
 // checked body, whose check may call __morestack).
-// REPORT: morestack-report: vsum: skipped (vararg-thunk), frame 216 bytes, nosplit chain 352 of 768 bytes, objects: 1 moving, 0 side: body in vsum.morestack.body
+// REPORT: morestack-report: vsum: skipped (vararg-thunk), frame 216 bytes, nosplit chain 352 of 768 bytes, objects: 1 moving, 0 side, 1 scanned: body in vsum.morestack.body
 // REPORT: morestack-report: vsum.morestack.body: instrumented, frame {{[0-9]+}} bytes{{.*}}: outlined body of variadic 'vsum'
 // REPORT: morestack-report: first_only: skipped (vararg-thunk), frame {{[0-9]+}} bytes, nosplit chain {{[0-9]+}} of 768 bytes: body in first_only.morestack.body
 // REPORT: morestack-report: make_big: skipped (vararg-thunk), frame {{[0-9]+}} bytes, nosplit chain {{[0-9]+}} of 768 bytes, objects: {{.*}}: body in make_big.morestack.body
