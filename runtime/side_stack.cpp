@@ -5,10 +5,10 @@
 // frame if that is larger. Chunks of the pool's classes (powers of two of
 // 2 KiB or more) come from the stack pool (stack_pool.h), the others from
 // malloc: the small first ones, and a chunk cut to the exact (page-rounded)
-// size a frame needs when a power of two would pass the limit. __morestack_side_more runs on the
-// caller's small stack and keeps to a few words there; taking a block from
-// the pool (which may map memory or take a lock) happens on the thread's
-// system stack.
+// size a frame needs when a power of two would pass the limit.
+// __morestack_side_more is called on the caller's small stack and does all
+// its work on the thread's system stack (taking a block may map memory,
+// take a lock, or report an error).
 #include "side_stack.h"
 
 #include "config.h"
@@ -160,18 +160,27 @@ void side_release(SideStack &s) {
 
 using namespace morestack;
 
-extern "C" void __morestack_side_more(size_t bytes) {
+namespace morestack {
+namespace {
+
+struct SideMore {
+  size_t bytes;
+  uintptr_t sp;  // the side pointer when the caller ran out
+};
+
+// The work of __morestack_side_more, on the thread's system stack.
+void *side_more(void *p) {
+  const SideMore &m = *(SideMore *)p;
   const Stack *running = thread_state().current;
   if (running && running->kind == StackKind::Signal)
     fatal("a signal handler needs more than its %zu-byte side stack (for objects whose address "
           "escapes): it recurses too deep", kSignalSideStackSize);
   SideStack &s = current_side_stack();
-  const uintptr_t sp = read_side_sp();
-  trim_above(s, sp);
+  trim_above(s, m.sp);
   // Compared before any arithmetic: a negative alloca size arrives as
   // nearly 2^64.
-  if (bytes > config.max_stack - sizeof(SideChunk)) fatal_limit(s, bytes);
-  const size_t need = bytes + sizeof(SideChunk);
+  if (m.bytes > config.max_stack - sizeof(SideChunk)) fatal_limit(s, m.bytes);
+  const size_t need = m.bytes + sizeof(SideChunk);
   SideChunk *c = nullptr;
   if (s.spare && s.spare->size >= need) {
     c = s.spare;
@@ -188,16 +197,32 @@ extern "C" void __morestack_side_more(size_t bytes) {
       size = (need + kPageSize - 1) & ~(kPageSize - 1);
     if (s.bytes + size > config.max_stack) size = need;
     NewChunk n = {&s, size, nullptr};
-    on_system_stack(allocate_chunk, &n);
+    allocate_chunk(&n);
     c = n.chunk;
     c->size = size;
     s.bytes += size;
   }
-  if (!s.newest && &s == &thread_state().side) on_system_stack(arm_thread_release, nullptr);
+  if (!s.newest && &s == &thread_state().side) arm_thread_release(nullptr);
   c->older = s.newest;
-  c->started_at = sp;
+  c->started_at = m.sp;
   s.newest = c;
   write_side(c->hi(), c->limit());
+  return nullptr;
+}
+
+} // namespace
+} // namespace morestack
+
+// Called by code built with the plugin when its side frame does not fit
+// (plugin/SideStackPass.h), with the bytes of that frame. It runs on the
+// caller's small stack, below a frame that passed its check or inside a
+// nosplit chain, which counts a call as 8 + MORESTACK_SAVE_AREA + 8 bytes:
+// so it does nothing here but move to the system stack (its frame and
+// on_system_stack's stay within that; the runtime is built with frame
+// pointers).
+extern "C" void __morestack_side_more(size_t bytes) {
+  SideMore m = {bytes, read_side_sp()};
+  on_system_stack(side_more, &m);
 }
 // Its twin for shared libraries' stubs (morestack.S, EXPORT_TWIN).
 extern "C" void __morestack_side_more_export(size_t bytes)

@@ -329,6 +329,65 @@ TEST(SideStackChunks, HeaderLayoutMatchesTheAbi) {
   morestack_fiber_destroy(f);
 }
 
+// __morestack_side_more is called below a frame that passed its check, or
+// at the end of a nosplit chain, which the budget (plugin/NosplitBudget.h)
+// counts as a call into checked code: 8 (return address) + 8 +
+// MORESTACK_SAVE_AREA. It must use no more of the caller's stack than that:
+// its work runs on the system stack. side_more_stack_use(bytes) fills 1 KiB
+// below its own %rsp with a pattern, makes the call, and returns how many
+// bytes below %rsp at the call were written (the return address included).
+extern "C" size_t side_more_stack_use(size_t bytes);
+asm(R"(
+        .text
+        .p2align 4
+        .type   side_more_stack_use,@function
+side_more_stack_use:
+        pushq   %rbx
+        movq    %rdi, %rbx
+        leaq    -1024(%rsp), %rdi
+        movl    $0xa5, %eax
+        movl    $1024, %ecx
+        cld
+        rep stosb
+        movq    %rbx, %rdi
+        call    __morestack_side_more
+        leaq    -1024(%rsp), %rdi
+        xorl    %eax, %eax
+1:      cmpb    $0xa5, (%rdi,%rax)
+        jne     2f
+        incq    %rax
+        cmpq    $1024, %rax
+        jb      1b
+2:      movl    $1024, %edx
+        subq    %rax, %rdx
+        movq    %rdx, %rax
+        popq    %rbx
+        ret
+        .size   side_more_stack_use, .-side_more_stack_use
+)");
+
+struct CallerUse {
+  size_t first, later;
+};
+CallerUse g_caller_use;
+
+TEST(SideStackChunks, TheRuntimeCallUsesNoMoreOfTheCallersStackThanABudgetedCall) {
+  morestack_fiber *f = morestack_fiber_create(
+      [](void *) {
+        g_caller_use.first = side_more_stack_use(64);      // the fiber's first chunk
+        g_caller_use.later = side_more_stack_use(100000);  // a large chunk from the pool
+        const SideStack &s = current_side_stack();
+        write_side(s.newest->hi(), s.newest->limit());     // leave it unused for the release
+      },
+      nullptr, 0);
+  ASSERT_EQ(morestack_fiber_resume(f), 1);
+  morestack_fiber_destroy(f);
+  const size_t budgeted = 8 + 8 + MORESTACK_SAVE_AREA;
+  EXPECT_GT(g_caller_use.first, 8u) << "premise: the measurement sees the call";
+  EXPECT_LE(g_caller_use.first, budgeted);
+  EXPECT_LE(g_caller_use.later, budgeted);
+}
+
 // ---- 2. The cache --------------------------------------------------------------
 //
 // Invariants checked (side_trim, trim_above, __morestack_side_more):
