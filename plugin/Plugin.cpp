@@ -11,7 +11,7 @@
 //     - refuses, with an error, every configuration in which the stack check
 //       would silently be missing or broken: a target other than x86_64
 //       Linux LP64 (aarch64, riscv, i386 / -m32, x32 / -mx32, ...),
-//       -fcf-protection=branch|full, -flto unless allow-lto, and
+//       -flto unless allow-lto, and
 //       -disable-llvm-passes (-save-temps) when it would produce code;
 //     - registers the IR passes through CodeGenOptions::PassBuilderCallbacks:
 //         PipelineStart  NosplitMarkingPass  (annotations -> attribute)
@@ -68,7 +68,7 @@ namespace {
 constexpr const char *kHelp =
     "morestack: Go-style growable stacks (clang plugin)\n"
     "  Load:  clang -fplugin=MorestackPlugin.so ...  (x86_64 Linux only; link\n"
-    "         with -fuse-ld=lld and the morestack runtime)\n"
+    "         with lld or gold, -z now and the morestack runtime)\n"
     "  Plugin arguments, as -fplugin-arg-morestack-<arg>:\n"
     "    help                 print this help (compilation continues)\n"
     "    report               after code generation, print one line per\n"
@@ -373,14 +373,6 @@ private:
                        "': stack checks are only implemented for x86_64 "
                        "Linux (LP64); not x32, not i386, not other "
                        "architectures");
-      OK = false;
-    }
-    if (CG.CFProtectionBranch) {
-      error(Diags,
-            "morestack: -fcf-protection=branch/full is not supported: the "
-            "endbr64 it puts before the stack check keeps lld from rewriting "
-            "the prologue of functions that call uninstrumented code; use "
-            "-fcf-protection=none (or =return)");
       OK = false;
     }
     if ((CG.PrepareForLTO || CG.PrepareForThinLTO) && !Opts.AllowLTO) {

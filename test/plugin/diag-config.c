@@ -6,8 +6,6 @@
 // RUN: not %clang -fplugin=%plugin -mx32 -c %s -o /dev/null 2>&1 | FileCheck %s --check-prefix=X32
 // RUN: not %clang -fplugin=%plugin --target=x86_64-apple-darwin -c %s -o /dev/null 2>&1 | FileCheck %s --check-prefix=DARWIN
 // RUN: not %clang -fplugin=%plugin --target=x86_64-windows-msvc -c %s -o /dev/null 2>&1 | FileCheck %s --check-prefix=WIN
-// RUN: not %clang -fplugin=%plugin -fcf-protection=full -c %s -o /dev/null 2>&1 | FileCheck %s --check-prefix=CET
-// RUN: not %clang -fplugin=%plugin -fcf-protection=branch -c %s -o /dev/null 2>&1 | FileCheck %s --check-prefix=CET
 // RUN: not %clang -fplugin=%plugin -flto -c %s -o /dev/null 2>&1 | FileCheck %s --check-prefix=LTO
 // RUN: not %clang -fplugin=%plugin -flto=thin -c %s -o /dev/null 2>&1 | FileCheck %s --check-prefix=LTO
 // RUN: rm -rf %t && mkdir %t && cd %t && not %clang -fplugin=%plugin -save-temps -c %s -o x.o 2>&1 | FileCheck %s --check-prefix=TEMPS
@@ -17,9 +15,11 @@
 // RUN: not %clang -fplugin=%plugin -fplugin-arg-morestack-report -fplugin-arg-morestack-bogus -c %s -o /dev/null 2>&1 | FileCheck %s --check-prefix=ARG
 // RUN: not %clang -fplugin=%plugin -fplugin-arg-morestack-report -m32 -c %s -o /dev/null 2>&1 | FileCheck %s --check-prefix=M32
 // RUN: not %clang -fplugin=%plugin -fplugin-arg-morestack-report-file= -c %s -o /dev/null 2>&1 | FileCheck %s --check-prefix=ARGFILE
-// Accepted: -fcf-protection=return, -fsplit-stack, and IR printed with
-// -disable-llvm-passes (with a warning):
+// Accepted: -fcf-protection (any; test/e2e/cf-protection.c runs such
+// code), -fsplit-stack, and IR printed with -disable-llvm-passes (with a
+// warning):
 // RUN: %clang -fplugin=%plugin -fcf-protection=return -c %s -o /dev/null
+// RUN: %clang -fplugin=%plugin -fcf-protection=full -c %s -o /dev/null
 // RUN: %clang -fplugin=%plugin -S -emit-llvm -Xclang -disable-llvm-passes %s -o /dev/null 2>&1 | FileCheck %s --check-prefix=NOPASSES
 
 int f(int x) { return x + 1; }
@@ -30,7 +30,6 @@ int f(int x) { return x + 1; }
 // X32: error: morestack: unsupported target 'x86_64-{{.*}}linux-gnux32'
 // DARWIN: error: morestack: unsupported target 'x86_64-apple-
 // WIN: error: morestack: unsupported target 'x86_64-unknown-windows-msvc
-// CET: error: morestack: -fcf-protection=branch/full is not supported: the endbr64
 // LTO: error: morestack: -flto is not supported by default
 // TEMPS: error: morestack: -disable-llvm-passes (which -save-temps implies)
 // ARG: error: morestack: unknown plugin argument 'bogus' (try -fplugin-arg-morestack-help)
