@@ -22,8 +22,7 @@
 #                     -Wl,--export-dynamic-symbol=__morestack*,morestack_*
 #                   link libraries: -ldl -lpthread
 #                   relinked when the runtime changes
-#   SHARED, MODULE  link options -fuse-ld=lld (lld rewrites the prologues of
-#                   functions that call uninstrumented code). The runtime is
+#   SHARED, MODULE  link options -fuse-ld=lld, -z now. The runtime is
 #                   not linked in: it belongs, once, in the executable, which
 #                   must be morestack_enable()d itself (it exports
 #                   __morestack*, which the stubs the plugin puts in every
@@ -111,23 +110,25 @@ function(_morestack_check_compilers target)
         "Configure with ${hint} (in a fresh build directory).")
     endif()
   endforeach()
-  # lld is required (see docs/driver.md): refuse another linker chosen globally.
+  # lld or gold (see docs/driver.md): refuse GNU ld chosen globally.
+  string(CONCAT bfd_reason "the stack checks before calls into libraries read link-time "
+         "constants (absolute symbols) that GNU ld refuses in position-independent executables: "
+         "use lld or gold")
   foreach(var CMAKE_EXE_LINKER_FLAGS CMAKE_SHARED_LINKER_FLAGS CMAKE_MODULE_LINKER_FLAGS)
     if("${${var}}" MATCHES "-fuse-ld=([^ ;]*)")
       set(linker "${CMAKE_MATCH_1}")
-      if(linker MATCHES "lld")
+      if(linker MATCHES "lld|gold")
         continue()
       endif()
       message(FATAL_ERROR
-        "morestack_enable(${target}): ${var} selects the linker '${linker}', but morestack "
-        "needs lld: lld rewrites the prologue of every instrumented function that calls "
-        "uninstrumented code (libc, libstdc++) so that it reserves stack for it; GNU ld "
-        "silently leaves such calls to overflow the small stack and gold cannot handle "
-        "LLVM's prologue.")
+        "morestack_enable(${target}): ${var} selects the linker '${linker}', but code built "
+        "with morestack cannot be linked by GNU ld: ${bfd_reason}.")
     endif()
   endforeach()
-  if(DEFINED CMAKE_LINKER_TYPE AND NOT CMAKE_LINKER_TYPE STREQUAL "" AND NOT CMAKE_LINKER_TYPE STREQUAL "LLD")
-    message(FATAL_ERROR "morestack_enable(${target}): CMAKE_LINKER_TYPE is ${CMAKE_LINKER_TYPE}, but morestack needs LLD.")
+  if(DEFINED CMAKE_LINKER_TYPE AND NOT CMAKE_LINKER_TYPE STREQUAL "" AND
+     NOT CMAKE_LINKER_TYPE MATCHES "^(LLD|GOLD)$")
+    message(FATAL_ERROR "morestack_enable(${target}): CMAKE_LINKER_TYPE is ${CMAKE_LINKER_TYPE}: "
+            "${bfd_reason}.")
   endif()
 endfunction()
 
