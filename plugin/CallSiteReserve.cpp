@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 #include "CallSiteReserve.h"
 #include "Options.h"
+#include "RuntimeStubs.h"
 
 #include "morestack/abi.h"
 
@@ -28,14 +29,27 @@ static cl::opt<bool> ClCallSiteReserve(
     cl::desc("Check the stack before each call into code without checks (for debugging only: "
              "without it such calls may overflow small stacks)"));
 
+static cl::opt<bool> ClSystemStackCalls(
+    "morestack-system-stack-calls", cl::init(true), cl::Hidden,
+    cl::desc("Run library functions with large stack needs that call nothing back on the "
+             "thread's system stack instead of reserving their need on the caller's stack "
+             "(CallSiteReserve.h, kSystemStackNeed)"));
+
 namespace morestack {
 namespace {
 
-const StringMap<uint64_t> &libraryTable() {
-  static const StringMap<uint64_t> Table = [] {
-    StringMap<uint64_t> T;
-#define MORESTACK_LIBRARY_NEED(Name, Bytes) T[Name] = Bytes;
+struct LibraryEntry {
+  uint64_t Need = 0;
+  bool CallsBack = false;
+};
+
+const StringMap<LibraryEntry> &libraryTable() {
+  static const StringMap<LibraryEntry> Table = [] {
+    StringMap<LibraryEntry> T;
+#define MORESTACK_LIBRARY_NEED(Name, Bytes) T[Name].Need = Bytes;
+#define MORESTACK_LIBRARY_CALLS_BACK(Name) T[Name].CallsBack = true;
 #include "LibraryStackNeeds.inc"
+#undef MORESTACK_LIBRARY_CALLS_BACK
 #undef MORESTACK_LIBRARY_NEED
     return T;
   }();
@@ -44,10 +58,45 @@ const StringMap<uint64_t> &libraryTable() {
 
 /// What a call needs checked before it, if anything.
 struct Need {
-  enum Kind { None, Constant, Marker, Indirect } K = None;
+  enum Kind { None, Constant, Marker, Indirect, System } K = None;
   uint64_t Bytes = 0;   ///< Constant
   StringRef Callee;     ///< Marker
 };
+
+/// Whether every argument of CB travels in a register under the SysV x86-64
+/// convention (at most 6 integer-class and 8 vector-class words; nothing in
+/// memory: no byval/inalloca/preallocated, no x87 long double, no
+/// aggregate, no vector wider than 16 bytes). __morestack_call_on_system
+/// moves nothing from the caller's stack.
+bool argumentsInRegisters(const CallBase &CB) {
+  unsigned Gpr = 0, Sse = 0;
+  for (unsigned I = 0; I < CB.arg_size(); ++I) {
+    if (CB.isByValArgument(I) || CB.isInAllocaArgument(I) || CB.isPassPointeeByValueArgument(I))
+      return false;
+    Type *T = CB.getArgOperand(I)->getType();
+    if (T->isPointerTy() || (T->isIntegerTy() && T->getIntegerBitWidth() <= 64))
+      ++Gpr;
+    else if (T->isIntegerTy(128))
+      Gpr += 2;
+    else if (T->isFloatTy() || T->isDoubleTy() || T->isFP128Ty() || T->isHalfTy() ||
+             (T->isVectorTy() && T->getPrimitiveSizeInBits().getFixedValue() <= 128))
+      ++Sse;
+    else
+      return false; // x86_fp80 (memory), aggregates, wide vectors
+  }
+  return Gpr <= 6 && Sse <= 8;
+}
+
+/// Whether the call to a library function whose need is Bytes may run on
+/// the system stack instead (CallSiteReserve.h).
+bool runsOnSystemStack(const CallBase &CB, const Function &Callee, uint64_t Bytes,
+                       bool CallsBack) {
+  return ClSystemStackCalls && Bytes > kSystemStackNeed && !CallsBack && isa<CallInst>(CB) &&
+         !CB.isMustTailCall() && CB.getCalledOperand() == &Callee &&
+         CB.getFunctionType() == Callee.getFunctionType() &&
+         !Callee.getName().starts_with("_Z") && !CB.doesNotReturn() &&
+         !Callee.doesNotReturn() && argumentsInRegisters(CB);
+}
 
 Need needOf(const CallBase &CB) {
   if (CB.isInlineAsm())
@@ -70,10 +119,14 @@ Need needOf(const CallBase &CB) {
     return {}; // the runtime: callable from any stack
   if (!Callee->isDeclaration() && !Callee->hasAvailableExternallyLinkage())
     return {}; // defined here: checked itself, or nosplit within the budget
-  if (std::optional<uint64_t> N = libraryNeed(Name)) {
-    if (*N <= MORESTACK_NOSPLIT_BUDGET)
+  auto It = libraryTable().find(Name);
+  if (It != libraryTable().end()) {
+    const uint64_t N = It->second.Need;
+    if (N <= MORESTACK_NOSPLIT_BUDGET)
       return {}; // always free below a checked frame
-    return {Need::Constant, *N, {}};
+    if (runsOnSystemStack(CB, *Callee, N, It->second.CallsBack))
+      return {Need::System, N, Name};
+    return {Need::Constant, N, {}};
   }
   if (Callee->hasFnAttribute(kNosplitFnAttr))
     return {}; // declared nosplit: its own file checks it fits the budget
@@ -117,6 +170,10 @@ public:
       Enough = roomFor(B, Bytes);
       ++Counts.Indirect;
       break;
+    case Need::System:
+      CB.setCalledOperand(systemStackStub(M, *CB.getCalledFunction()));
+      ++Counts.System;
+      return;
     case Need::None:
       return;
     }
@@ -174,11 +231,11 @@ private:
 } // namespace
 
 std::optional<uint64_t> libraryNeed(StringRef Symbol) {
-  const StringMap<uint64_t> &T = libraryTable();
+  const StringMap<LibraryEntry> &T = libraryTable();
   auto It = T.find(Symbol);
   if (It == T.end())
     return std::nullopt;
-  return It->second;
+  return It->second.Need;
 }
 
 CallSiteCounts reserveForCalls(Function &F, StringSet<> &MarkersUsed) {
@@ -207,7 +264,8 @@ CallSiteCounts reserveForCalls(Function &F, StringSet<> &MarkersUsed) {
 void emitCheckedMarkers(Module &M, const StringSet<> &MarkersUsed) {
   std::string Asm;
   for (const Function &F : M) {
-    if (F.isDeclaration() || F.hasLocalLinkage() || F.hasAvailableExternallyLinkage())
+    if (F.isDeclaration() || F.hasLocalLinkage() || F.hasAvailableExternallyLinkage() ||
+        F.getName().starts_with(MORESTACK_FN_MORESTACK)) // the runtime's stubs
       continue;
     if (!F.hasFnAttribute(kSplitStackFnAttr) && !F.hasFnAttribute(kNosplitFnAttr) &&
         !F.hasFnAttribute(kVarargThunkFnAttr))

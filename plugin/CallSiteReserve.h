@@ -25,6 +25,20 @@
 //     defines it: an undefined weak reference) and checks for value - 1
 //     bytes if that is over the nosplit budget, or for
 //     MORESTACK_UNKNOWN_CALLEE_NEED if the value is 0;
+//     A C function of the table (not C++: its functions may call the
+//     program back through virtual functions) that needs more than
+//     kSystemStackNeed, calls nothing of the program back
+//     (MORESTACK_LIBRARY_CALLS_BACK), returns, and takes all its arguments
+//     in registers (printf, snprintf, getaddrinfo...) is not checked: the
+//     call goes through a stub that runs it on the thread's system stack
+//     (RuntimeStubs.h, __morestack_call_on_system in runtime/morestack.S),
+//     so a 2 KiB fiber that formats a number stays at 2 KiB. Nothing is
+//     switched but %rsp: the guard stays, and an unwind (a thread's
+//     cancellation inside the function) steps back to the caller through
+//     the entry's CFI. Not covered: hooks the program registered elsewhere
+//     that such a function calls (register_printf_function,
+//     fopencookie): they run on the system stack, and if their stack check
+//     fails there the program stops ("outside the current stack");
 //   - a call through a pointer: if MORESTACK_UNKNOWN_CALLEE_NEED is free
 //     nothing more; otherwise __morestack_reserve_call(target) asks the
 //     runtime, which knows from the stack maps whether the target is
@@ -69,11 +83,17 @@ inline constexpr llvm::StringLiteral kNeedMarkerSuffix = MORESTACK_NEED_SYMBOL_S
 /// has it.
 std::optional<uint64_t> libraryNeed(llvm::StringRef Symbol);
 
+/// Library functions that need more than this run on the system stack when
+/// they can (above): a fiber that calls them stays within 4 KiB (the
+/// smaller needs are reserved: a 2 KiB fiber grows once, to 4 KiB).
+inline constexpr uint64_t kSystemStackNeed = 2048;
+
 struct CallSiteCounts {
   unsigned Checked = 0;  ///< call sites that got a check
   unsigned Free = 0;     ///< calls into libraries within the budget: none
   unsigned Marker = 0;   ///< calls to functions defined elsewhere (linker decides)
   unsigned Indirect = 0; ///< calls through pointers
+  unsigned System = 0;   ///< calls run on the system stack
 };
 
 /// Inserts the checks in F (which will get "split-stack"); adds the marker

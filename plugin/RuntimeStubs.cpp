@@ -145,6 +145,21 @@ bool callsRuntime(const Module &M) {
 
 } // namespace
 
+Function *systemStackStub(Module &M, Function &Callee) {
+  std::string Name = (MORESTACK_SYSTEM_STUB_PREFIX + Callee.getName()).str();
+  if (Function *F = M.getFunction(Name))
+    return F;
+  Function *F = Function::Create(Callee.getFunctionType(), GlobalValue::ExternalLinkage, Name, M);
+  F->setCallingConv(Callee.getCallingConv());
+  defineStub(M, Name,
+             "movq \"" + Callee.getName().str() + "\"@GOTPCREL(%rip), %r10\n\t"
+             "jmp " MORESTACK_FN_CALL_ON_SYSTEM);
+  if (!M.getFunction(MORESTACK_FN_CALL_ON_SYSTEM))
+    Function::Create(FunctionType::get(Type::getVoidTy(M.getContext()), false),
+                     GlobalValue::ExternalLinkage, MORESTACK_FN_CALL_ON_SYSTEM, M);
+  return F;
+}
+
 void emitRuntimeStubs(Module &M) {
   if (M.getFunction(MORESTACK_FN_UNBOUND) || !callsRuntime(M))
     return;
@@ -161,6 +176,12 @@ void emitRuntimeStubs(Module &M) {
                 "cmpq $$0, %fs:" + std::to_string(MORESTACK_GUARD_TLS_OFFSET) + "\n\t"
                 "jne " MORESTACK_FN_UNBOUND "\n\t"
                 "jmp " + std::string(kFallbackName) + "\n"
+                "1:";
+    else if (StringRef(E) == MORESTACK_FN_CALL_ON_SYSTEM)
+      Unbound = "jnz 1f\n\t"
+                "cmpq $$0, %fs:" + std::to_string(MORESTACK_GUARD_TLS_OFFSET) + "\n\t"
+                "jne " MORESTACK_FN_UNBOUND "\n\t"
+                "jmp *%r10\n"
                 "1:";
     else if (StringRef(E) == MORESTACK_FN_REGISTER_JMP_BUF)
       Unbound = "jnz 1f\n\t"

@@ -29,13 +29,15 @@
 //
 // Invariants: the stubs use no stack and change no register but %r11 (free
 // at every entry: the prologue's argument size, which the runtime ignores,
-// or a scratch register at an ordinary call).
+// or a scratch register at an ordinary call) and, in the system-stack
+// stubs, %r10 (the static chain, which no C library function takes).
 //
 //===----------------------------------------------------------------------===//
 #ifndef MORESTACK_PLUGIN_RUNTIMESTUBS_H
 #define MORESTACK_PLUGIN_RUNTIMESTUBS_H
 
 namespace llvm {
+class Function;
 class Module;
 } // namespace llvm
 
@@ -44,6 +46,14 @@ namespace morestack {
 /// Adds the stubs (once per module); does nothing for a module without
 /// functions that call the runtime.
 void emitRuntimeStubs(llvm::Module &M);
+
+/// The stub through which a call runs Callee (a library function) on the
+/// thread's system stack: MORESTACK_SYSTEM_STUB_PREFIX<name>, of Callee's
+/// type, hidden and in a COMDAT of its own, which does
+///     movq <name>@GOTPCREL(%rip), %r10 ; jmp __morestack_call_on_system
+/// (the runtime entry, stubbed like the others; without a runtime it jumps
+/// to the function). Created once per module.
+llvm::Function *systemStackStub(llvm::Module &M, llvm::Function &Callee);
 
 } // namespace morestack
 

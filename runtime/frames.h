@@ -47,6 +47,15 @@
 #define SWITCH_FRAME_RBP 48
 #define SWITCH_FRAME_RA 56
 
+/* The fields of ThreadState and Stack (thread_state.h) that morestack.S
+ * reads (checked by static_asserts in thread_state.cpp). */
+#define THREAD_STATE_OS_SP 0
+#define THREAD_STATE_CURRENT 8
+#define STACK_LO 0
+#define STACK_HI 8
+#define STACK_KIND 32
+#define STACK_KIND_SIGNAL 3
+
 #endif /* MORESTACK_RUNTIME_FRAMES_H */
 
 #ifndef __ASSEMBLER__

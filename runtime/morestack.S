@@ -339,6 +339,51 @@ __morestack_call_on_stack:
 	.cfi_endproc
 	.size	__morestack_call_on_stack, .-__morestack_call_on_stack
 
+/* __morestack_call_on_system: the plugin calls a C library function that
+ * needs much stack and calls nothing back (printf and friends: plugin/
+ * CallSiteReserve.h) through a per-module stub that loads the function's
+ * address into %r10 and jumps here, with every argument still in its
+ * register and none on the stack. On a managed stack (not a signal
+ * handler's) with a system stack, the function runs on the system stack
+ * (below ThreadState::os_sp, where the runtime's own work runs: nothing else
+ * uses it while ordinary code runs) and returns here; anywhere else it is
+ * simply jumped to. The caller's stack pointer is kept on the system stack,
+ * described by the CFI, so unwinders and debuggers step from the function
+ * back into its caller. The guard is left alone: the function runs no
+ * checked code. Argument registers (and %rax, the vector-register count of
+ * a variadic call) are not touched; %r11 is scratch. */
+	.globl	__morestack_call_on_system
+	.type	__morestack_call_on_system,@function
+	.p2align 4
+__morestack_call_on_system:
+	.cfi_startproc
+	movq	__morestack_thread@GOTTPOFF(%rip), %r11
+	movq	%fs:THREAD_STATE_CURRENT(%r11), %r11
+	testq	%r11, %r11
+	jz	1f                          /* on the OS stack: no managed stack */
+	cmpb	$STACK_KIND_SIGNAL, STACK_KIND(%r11)
+	je	1f                          /* in a handler: the system stack may be in use */
+	cmpq	STACK_LO(%r11), %rsp
+	jb	1f
+	cmpq	STACK_HI(%r11), %rsp
+	jae	1f                          /* not on the current stack: already off it */
+	movq	__morestack_thread@GOTTPOFF(%rip), %r11
+	movq	%fs:THREAD_STATE_OS_SP(%r11), %r11
+	testq	%r11, %r11
+	jz	1f
+	andq	$-16, %r11
+	movq	%rsp, -16(%r11)             /* the caller's %rsp, at its return address */
+	leaq	-16(%r11), %rsp
+	/* CFA = *%rsp + 8: DW_OP_breg7 0, DW_OP_deref, DW_OP_plus_uconst 8 */
+	.cfi_escape 0x0f, 0x05, 0x77, 0x00, 0x06, 0x23, 0x08
+	call	*%r10
+	movq	(%rsp), %rsp
+	.cfi_def_cfa %rsp, 8
+	ret
+1:	jmp	*%r10
+	.cfi_endproc
+	.size	__morestack_call_on_system, .-__morestack_call_on_system
+
 /* The twins that the stubs in shared libraries jump to (plugin/
  * RuntimeStubs.h, MORESTACK_STUBBED_ENTRIES): same code, a name the
  * executable exports to them (the wrappers link it with
@@ -353,6 +398,7 @@ __morestack_call_on_stack:
 	EXPORT_TWIN __morestack_non_split
 	EXPORT_TWIN __morestack_reserve
 	EXPORT_TWIN __morestack_reserve_call
+	EXPORT_TWIN __morestack_call_on_system
 
 	/* Callable from small stacks without lld's non-split reserve, and no
 	 * split-stack prologue here for lld to adjust (split_stack_note.h). */

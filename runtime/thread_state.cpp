@@ -1,7 +1,19 @@
 // runtime/thread_state.cpp: the per-thread record and stack names.
 #include "thread_state.h"
 
+#include "frames.h"
+
+#include <stddef.h>
 #include <stdio.h>
+
+// The layout morestack.S relies on (frames.h).
+static_assert(offsetof(morestack::ThreadState, os_sp) == THREAD_STATE_OS_SP, "frames.h");
+static_assert(offsetof(morestack::ThreadState, current) == THREAD_STATE_CURRENT, "frames.h");
+static_assert(offsetof(morestack::Stack, lo) == STACK_LO, "frames.h");
+static_assert(offsetof(morestack::Stack, hi) == STACK_HI, "frames.h");
+static_assert(offsetof(morestack::Stack, kind) == STACK_KIND, "frames.h");
+static_assert(sizeof(morestack::StackKind) == 1, "morestack.S compares one byte");
+static_assert((int)morestack::StackKind::Signal == STACK_KIND_SIGNAL, "frames.h");
 
 extern "C" {
 __thread morestack::ThreadState __morestack_thread __attribute__((tls_model("initial-exec")));

@@ -112,6 +112,13 @@
  * pointer when less than MORESTACK_UNKNOWN_CALLEE_NEED is free: reserves
  * that much unless the target is a function built with the plugin. */
 #define MORESTACK_FN_RESERVE_CALL "__morestack_reserve_call"
+/* Jumped to (not called) with a C library function's address in %r10 and
+ * its arguments in their registers: runs it on the thread's system stack
+ * (runtime/morestack.S; plugin/CallSiteReserve.h says which functions). */
+#define MORESTACK_FN_CALL_ON_SYSTEM "__morestack_call_on_system"
+/* The per-module stub, named this prefix + the function's name, that loads
+ * the function's address into %r10 and jumps to __morestack_call_on_system. */
+#define MORESTACK_SYSTEM_STUB_PREFIX "__morestack_on_system."
 /* void __morestack_side_more(size_t bytes): make %fs:SIDE_SP /
  * %fs:SIDE_LIMIT a side-stack chunk with at least `bytes` free (the plugin
  * calls it when a side frame does not fit; it uses little of the caller's
@@ -141,6 +148,7 @@
   X(__morestack_non_split)                                                      \
   X(__morestack_reserve)                                                        \
   X(__morestack_reserve_call)                                                   \
+  X(__morestack_call_on_system)                                                 \
   X(__morestack_side_more)                                                      \
   X(__morestack_register_jmp_buf)                                               \
   X(__morestack_allocate_stack_space)

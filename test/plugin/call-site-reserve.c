@@ -6,9 +6,11 @@
 // RUN: %clang -fplugin=%plugin -O2 -c %s -o %t.o
 // RUN: llvm-readelf -s %t.o | FileCheck %s --check-prefix=SYM
 // RUN: llvm-objdump -d -r --no-show-raw-insn %t.o | FileCheck %s --check-prefix=DIS
+// RUN: %clang -fplugin=%plugin -O2 -S -emit-llvm %s -o - -mllvm -morestack-system-stack-calls=0 | FileCheck %s --check-prefix=NOSYS
 // Switched off (for debugging), nothing is checked:
 // RUN: %clang -fplugin=%plugin -O2 -S -emit-llvm %s -o - -mllvm -morestack-call-site-reserve=0 | FileCheck %s --check-prefix=OFF
 
+#include <err.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,18 +34,55 @@ size_t small(const char *s) {
   return n;
 }
 
-// snprintf needs 37760 bytes: %rsp - 37760 must stay above the guard.
-// CHECK-LABEL: define{{.*}} i32 @known(
+// strtod needs 1792 bytes: %rsp - 1792 must stay above the guard.
+// CHECK-LABEL: define{{.*}} double @known(
 // CHECK: [[SP:%.*]] = call i64 @llvm.read_register.i64(metadata [[RSP:![0-9]+]])
 // CHECK-NEXT: [[G:%.*]] = load i64, ptr addrspace(257) inttoptr (i64 112 to ptr addrspace(257))
-// CHECK-NEXT: [[LIM:%.*]] = sub i64 [[SP]], 37760
+// CHECK-NEXT: [[LIM:%.*]] = sub i64 [[SP]], 1792
 // CHECK-NEXT: [[OK:%.*]] = icmp ugt i64 [[LIM]], [[G]]
 // CHECK-NEXT: br i1 [[OK]], label %[[CALL:.*]], label %[[GROW:.*]], !prof
 // CHECK: [[GROW]]:
-// CHECK-NEXT: call void @__morestack_reserve(i64 37760)
+// CHECK-NEXT: call void @__morestack_reserve(i64 1792)
 // CHECK: [[CALL]]:
+// CHECK: call double @strtod(
+double known(const char *s) { return strtod(s, 0); }
+
+// snprintf needs 37760 bytes, calls nothing back, cannot throw and takes
+// its arguments in registers: it runs on the system stack, through the
+// module's stub, with no check.
+// CHECK-LABEL: define{{.*}} i32 @formatted(
+// CHECK-NOT: read_register
+// CHECK: call i32 (ptr, i64, ptr, ...) @__morestack_on_system.snprintf(
+// NOSYS-LABEL: define{{.*}} i32 @formatted(
+// NOSYS: call void @__morestack_reserve(i64 37760)
+// NOSYS: call i32 (ptr, i64, ptr, ...) @snprintf(
+int formatted(char *buf, int x, double d) { return snprintf(buf, 64, "%d %g", x, d); }
+
+// A long double goes in memory: reserved instead.
+// CHECK-LABEL: define{{.*}} i32 @in_memory(
+// CHECK: call void @__morestack_reserve(i64 46848)
+// CHECK: call i32 (ptr, ...) @printf(
+int in_memory(long double x) { return printf("%Lf", x); }
+
+// Seven integer arguments: one goes on the stack: reserved.
+// CHECK-LABEL: define{{.*}} i32 @seven(
+// CHECK: call void @__morestack_reserve(i64 37760)
 // CHECK: call i32 (ptr, i64, ptr, ...) @snprintf(
-int known(char *buf, int x) { return snprintf(buf, 64, "%d", x); }
+int seven(char *b, int x) { return snprintf(b, 9, "%d%d%d%d", x, x, x, x); }
+
+// qsort calls the program back (its comparator is checked code, which must
+// run on the fiber's stack): reserved.
+// CHECK-LABEL: define{{.*}} void @sorted(
+// CHECK: call void @__morestack_reserve(i64 2752)
+// CHECK: call void @qsort(
+static int cmp(const void *a, const void *b) { return *(const int *)a - *(const int *)b; }
+void sorted(int *v, size_t n) { qsort(v, n, sizeof *v, cmp); }
+
+// err does not return (it runs atexit handlers): reserved.
+// CHECK-LABEL: define{{.*}} void @fails(
+// CHECK: call void @__morestack_reserve(i64 12416)
+// CHECK: call void (i32, ptr, ...) @err(
+void fails(int x) { err(x, "x"); }
 
 // A function defined elsewhere: the linker says what it needs, through the
 // immediate value of "ext.morestack_need" (0: unknown, 16 KiB).
@@ -85,6 +124,12 @@ __attribute__((nosplit)) int quiet(int x) { return ext(x); }
 // DIS-LABEL: <unknown>:
 // DIS: movl $0x0, %e{{..}}
 // DIS-NEXT: R_X86_64_32 ext.morestack_need
+// The stub: the function's address in %r10, then the runtime entry.
+// DIS-LABEL: <__morestack_on_system.snprintf>:
+// DIS-NEXT: movq (%rip), %r10
+// DIS-NEXT: R_X86_64_REX_GOTPCRELX snprintf-0x4
+// DIS-NEXT: jmp
+// DIS-NEXT: R_X86_64_PLT32 __morestack_call_on_system-0x4
 
 // OFF-NOT: call void @__morestack_reserve
 // OFF-NOT: asm "movl

@@ -64,8 +64,9 @@ def main():
         if r["flags"] & T_INFO:
             info.append(r)
             continue
-        t = table.setdefault(r["sym"], dict(need=0, warm=0, variant="", notes=set(), n=0))
+        t = table.setdefault(r["sym"], dict(need=0, warm=0, variant="", notes=set(), n=0, flags=0))
         t["n"] += 1
+        t["flags"] |= r["flags"]
         if r["max"] > t["need"]:
             t["need"], t["variant"] = r["max"], r["variant"]
         t["warm"] = max(t["warm"], r["warm"])
@@ -131,12 +132,16 @@ def main():
     out.append("//")
     out.append("// MORESTACK_LIBRARY_NEED(\"symbol\", bytes), sorted by symbol (byte order); a")
     out.append("// comment line above an entry notes callbacks and functions that never return.")
+    out.append("// MORESTACK_LIBRARY_CALLS_BACK(\"symbol\") follows the entry of a function that")
+    out.append("// calls, or registers, a function of the program (which may be instrumented).")
     out.append("")
     for sym in sorted(table):
         t = table[sym]
         if t["notes"]:  # on its own line: every entry line keeps the exact form
             out.append("// %s: %s" % (sym, "; ".join(sorted(t["notes"]))))
         out.append('MORESTACK_LIBRARY_NEED("%s", %d)' % (sym, margin(t["need"])))
+        if t["flags"] & T_CALLBACK:
+            out.append('MORESTACK_LIBRARY_CALLS_BACK("%s")' % sym)
     out.append("")
     out.append("#ifdef MORESTACK_LIBRARY_LAZY_BINDING_NEED")
     out.append("MORESTACK_LIBRARY_LAZY_BINDING_NEED(%d)" % margin(lazy_need))
