@@ -37,6 +37,11 @@ subst.append(("%dump_maps", config.python + " " + os.path.join(config.morestack_
 subst.append(("%python", config.python))
 
 config.available_features.add("x86_64-linux")
+# Tools whose use with morestack is tested when they are installed.
+import shutil
+for tool in ("valgrind", "gdb"):
+    if shutil.which(tool):
+        config.available_features.add(tool)
 # CPU features some end-to-end tests need (vector registers across a move).
 try:
     with open("/proc/cpuinfo") as f:

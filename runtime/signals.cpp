@@ -96,12 +96,28 @@ uintptr_t map_guarded(size_t size, bool noreserve) {
 
 void unmap_guarded(uintptr_t lo, size_t size) { munmap((void *)(lo - kPage), size + kPage); }
 
+// sigaltstack with SS_AUTODISARM added. Where the flag is refused
+// (valgrind 3.19 emulates sigaltstack and rejects it; kernels before 4.7),
+// the stack is armed without it: handlers still run on the handler stack,
+// but a signal nested in a handler may then be delivered at the top of the
+// alternate stack, over the outer signal's frame.
+int set_autodisarm(stack_t ss) {
+  static bool refused = false;
+  if (!__atomic_load_n(&refused, __ATOMIC_RELAXED)) {
+    ss.ss_flags |= SS_AUTODISARM;
+    const int r = real_sigaltstack()(&ss, nullptr);
+    if (r == 0 || errno != EINVAL) return r;
+    __atomic_store_n(&refused, true, __ATOMIC_RELAXED);
+  }
+  ss.ss_flags &= ~SS_AUTODISARM;
+  return real_sigaltstack()(&ss, nullptr);
+}
+
 int arm(uintptr_t lo, size_t size) {
   stack_t ss = {};
   ss.ss_sp = (void *)lo;
   ss.ss_size = size;
-  ss.ss_flags = SS_AUTODISARM;
-  return real_sigaltstack()(&ss, nullptr);
+  return set_autodisarm(ss);
 }
 
 Stack *handler_stack() {
@@ -237,8 +253,8 @@ void ensure_signal_stack() {
     // must not land on the top of the alternate stack, where the kernel's
     // frame for the outer one lives).
     if (!(current.ss_flags & SS_AUTODISARM)) {
-      current.ss_flags = SS_AUTODISARM;
-      real_sigaltstack()(&current, nullptr);
+      current.ss_flags = 0;
+      set_autodisarm(current);
     }
     t.own_alt = true;
     return;
@@ -412,9 +428,7 @@ extern "C" int sigaltstack(const stack_t *ss, stack_t *old) {
       }
       if ((uintptr_t)current.ss_sp != t.alt_lo && arm(t.alt_lo, kAltStackSize) != 0) return -1;
     } else {
-      stack_t mine = *ss;
-      mine.ss_flags |= SS_AUTODISARM;
-      if (real_sigaltstack()(&mine, nullptr) != 0) return -1;
+      if (set_autodisarm(*ss) != 0) return -1;
       t.user_disabled = false;
     }
   }
