@@ -132,6 +132,25 @@ BENCH_INLINE double bench_time(long (*fn)(long), long arg, int reps, long *resul
  * benchmark's recursion should have the frames ordinary code has. */
 static __attribute__((noinline, unused)) void bench_escape(const void *p) { BENCH_KEEP(p); }
 
+/* Since the plugin's escape analysis (plugin/EscapeAnalysis.h), a local
+ * whose address is kept - passed to bench_escape() above, or converted to
+ * an integer - lives on the side stack, not on the stack that grows and
+ * moves. A recursion meant to fill the moving stack therefore hands its
+ * arrays to bench_use() (reads them and keeps nothing: capture tracking
+ * sees that, so they stay on the moving stack, and the compiler must still
+ * write them), and measures its frames with bench_caller_sp() (the caller's
+ * stack pointer, read in a function of its own: inline assembly gives the
+ * function that contains it a frame pointer). */
+static __attribute__((noinline, unused)) long bench_use(const void *p, size_t bytes) {
+  /* One byte per cache line, in a loop: no volatile (a volatile access
+   * counts as a capture) and no fixed offsets (which would let the compiler
+   * pass the bytes instead of the address). */
+  const unsigned char *b = (const unsigned char *)p;
+  long sum = b[bytes - 1];
+  for (size_t i = 0; i < bytes; i += 64) sum += b[i];
+  return sum;
+}
+
 /* The stack pointer and the running stack's guard (%fs:0x70, the TCB slot
  * both morestack and gcc's -fsplit-stack check against). bench_sp() is
  * inline assembly (see bench_escape); bench_guard() reads through the %fs
@@ -141,6 +160,8 @@ BENCH_INLINE uintptr_t bench_sp(void) {
   __asm__ volatile("movq %%rsp, %0" : "=r"(sp));
   return sp;
 }
+/* The stack pointer of the function that calls this one, at the call. */
+static __attribute__((noinline, unused)) uintptr_t bench_caller_sp(void) { return bench_sp() + sizeof(void *); }
 BENCH_INLINE uintptr_t bench_guard(void) {
 #if !defined(__cplusplus) && defined(__SEG_FS)
   return *(const volatile uintptr_t __seg_fs *)0x70;

@@ -23,17 +23,17 @@
 #include <pthread.h>
 #endif
 
-/* Frame size the recursion really uses, measured at its deepest call. */
-static uintptr_t leaf_frame;
+/* Frame size the recursion really uses, measured at its two deepest calls
+ * with bench_caller_sp() (the address of a local would now put the local
+ * on the side stack; common.h). */
+static uintptr_t sp_at[2];
 
 __attribute__((noinline)) static long rec(long n, const long *up) {
   long buf[12] = {0};
   buf[0] = n;
   buf[11] = up[11] + 1;
-  if (n == 0) {
-    leaf_frame = (uintptr_t)up - (uintptr_t)buf;
-    return buf[11];
-  }
+  if (n <= 1) sp_at[n] = bench_caller_sp();
+  if (n == 0) return buf[11];
   return rec(n - 1, buf) + buf[0];
 }
 
@@ -47,7 +47,7 @@ typedef struct {
 /* Calibrate on the current (large enough) stack: bytes per frame. */
 static long frame_bytes(void) {
   BENCH_KEEP(rec(20, seed));
-  return (long)leaf_frame;
+  return (long)(sp_at[1] - sp_at[0]);
 }
 
 static const char *case_name(long target) {

@@ -3,12 +3,13 @@
 # for the missed targets. Writes bench/results/profiles.txt (or --out DIR).
 # Needs the benchmarks built (bench/run.sh, or `make -C bench`), valgrind,
 # and perf (linux-perf; sampling on cpu-clock, which works in a VM without
-# hardware counters). Takes about a minute. Outside a git checkout (a
+# hardware counters). Takes 2-3 minutes here. Outside a git checkout (a
 # `git archive` export), set BENCH_COMMIT to name the commit in the header.
 set -uo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 B="${BENCH_BUILD_DIR:-$root/build-bench}"
+ROOT_MS="${MORESTACK_BUILD_DIR:-$root/build}"
 out="$root/bench/results"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -28,6 +29,7 @@ mkdir -p "$tmp" "$out"
 report="$out/profiles.txt"
 
 section() { printf '\n==== %s ====\n\n' "$*"; }
+vg() { valgrind "$@"; }
 # Long C++ symbol names (template lambdas of the runtime) shortened.
 short_names() {
   sed -E 's/morestack::for_each_pointer_range<.*\{lambda\(morestack::WalkedFrame const&\)#1\}::operator\(\)/morestack::for_each_pointer_range<...>::{per-frame lambda}/'
@@ -61,7 +63,7 @@ annotate() {  # annotate NAME SYMBOL LINES: the hottest instructions of SYMBOL
   section "1. Prologue: bintree, instructions by function (callgrind, depth 13)"
   for v in morestack plain; do
     echo "-- $v"
-    valgrind --tool=callgrind --callgrind-out-file="$tmp/cg.bintree.$v" --collect-atstart=no \
+    vg --tool=callgrind --callgrind-out-file="$tmp/cg.bintree.$v" --collect-atstart=no \
       --toggle-collect=bench_kernel "$B/prologue_bintree.$v" 13 1 >/dev/null 2>&1
     callgrind_annotate --threshold=100 "$tmp/cg.bintree.$v" 2>/dev/null |
       grep -E 'PROGRAM TOTALS|\(.*%\)' | grep -v 'below main' | head -9 | sed 's/ \[.*//'
@@ -72,21 +74,48 @@ annotate() {  # annotate NAME SYMBOL LINES: the hottest instructions of SYMBOL
   echo "-- release(), hottest instructions (percent of its samples):"
   annotate bintree release 12
   echo
-  echo "-- the same build's prologue of release() (lld rewrote cmp into stc):"
+  echo "-- the same build's prologue of release() (until the call-site checks of a790d4a, lld rewrote"
+  echo "   its cmp into stc, and every call went through __morestack_non_split; now a plain check):"
   objdump -d --no-show-raw-insn "$B/prologue_bintree.morestack" | awk '/<release>:/,/^$/' | head -4
-  objdump -d --no-show-raw-insn "$B/prologue_bintree.morestack" | awk '/<release>:/,/^$/' | grep -A3 'morestack_non_split' | head -4
-  echo
-  echo "-- __morestack_non_split, the fast path taken on every call:"
-  objdump -d --no-show-raw-insn "$B/prologue_bintree.morestack" | awk '/<__morestack_non_split>:/,/^$/' | head -10
+  echo "   calls to __morestack_non_split left in the program: $(objdump -d --no-show-raw-insn \
+    "$B/prologue_bintree.morestack" | grep -c 'call.*<__morestack_non_split')"
   echo
   echo "-- experiment (bench/nonsplit_return_experiment.c): a call returning to its return address + 1"
-  echo "   (as that fast path does) against a plain call and return:"
+  echo "   (as __morestack_non_split's fast path did) against a plain call and return:"
   "$B/nonsplit_return_experiment.plain"
 
-  section "1. Prologue: json, instructions in the runtime's entry points (callgrind, 1 MiB)"
-  valgrind --tool=callgrind --callgrind-out-file="$tmp/cg.json" --collect-atstart=no \
-    --toggle-collect=bench_kernel "$B/prologue_json.morestack" 1 1 >/dev/null 2>&1
-  callgrind_annotate --threshold=100 "$tmp/cg.json" 2>/dev/null | grep -E 'PROGRAM TOTALS|__morestack' | sed 's/ \[.*//'
+  section "1. Prologue: json, the parser's functions and the runtime's entry points (callgrind, 1 MiB, whole program)"
+  # Whole program: __morestack_side_more runs on the system stack, which
+  # --toggle-collect=bench_kernel takes for a return from the kernel.
+  for v in morestack plain; do
+    echo "-- $v"
+    vg --tool=callgrind --callgrind-out-file="$tmp/cg.json.$v" "$B/prologue_json.$v" 1 1 >/dev/null 2>&1
+    callgrind_annotate --threshold=100 "$tmp/cg.json.$v" 2>/dev/null |
+      grep -E 'PROGRAM TOTALS|__morestack|Parser::' | sed 's/ \[.*//' | cut -c1-110
+  done
+  echo "-- where parse_value's objects go (plugin report):"
+  "$ROOT_MS/bin/morestack-clang++" -O2 -fplugin-arg-morestack-report -c "$root/bench/prologue_json.cpp" -o /dev/null 2>&1 |
+    grep -E 'parse_value|parse_string' | cut -c1-200
+
+  section "1. Prologue: objects-capture (a Scope guard on the side stack per frame), instructions by function (callgrind, depth 11)"
+  for v in morestack plain; do
+    echo "-- $v"
+    vg --tool=callgrind --callgrind-out-file="$tmp/cg.objects.$v" --collect-atstart=no \
+      --toggle-collect=bench_kernel "$B/prologue_objects.$v" 11 1 capture >/dev/null 2>&1
+    callgrind_annotate --threshold=100 "$tmp/cg.objects.$v" 2>/dev/null |
+      grep -E 'PROGRAM TOTALS|\(.*%\)' | grep -v 'below main' | head -9 | sed 's/ \[.*//'
+  done
+  echo
+  echo "-- the morestack build's visit_scoped(): side frame on entry, side pointer and limit put back at the return:"
+  objdump -d --no-show-raw-insn "$B/prologue_objects.morestack" | awk '/<_ZN12_GLOBAL__N_112visit_scopedEll>:/,/^$/' |
+    grep -E 'fs:0x6|push|pop|side_more' | head -20
+  echo
+  echo "-- objects (no capture): instructions, morestack vs plain (callgrind, depth 11):"
+  for v in morestack plain; do
+    vg --tool=callgrind --callgrind-out-file="$tmp/cg.objects0.$v" --collect-atstart=no \
+      --toggle-collect=bench_kernel "$B/prologue_objects.$v" 11 1 >/dev/null 2>&1
+    printf '   %-9s %s\n' "$v" "$(awk '/^(summary|totals):/ {print $2; exit}' "$tmp/cg.objects0.$v")"
+  done
 
   section "2. Growth to 64 MiB from 2 KiB (perf, grow only, 5 fibers), flat"
   flat growth 14 "$B/growth.morestack" 67108864 5 grow
@@ -115,6 +144,18 @@ annotate() {  # annotate NAME SYMBOL LINES: the hottest instructions of SYMBOL
   perf record -q -F 10000 -e cpu-clock -o "$tmp/hotsplit.data" "$B/hotsplit.morestack" 1000000 64 >/dev/null 2>&1
   perf report -i "$tmp/hotsplit.data" --stdio --no-children --sort sym -F sample,overhead,sym 2>/dev/null |
     grep -E '^ +[0-9]' | sort -rn | head -12 | short_names
+
+  section "3. Hot split on the side stack: a chunk boundary crossed every iteration (side-every, 10 M calls)"
+  echo "-- perf, 10 M calls:"
+  flat side-every 10 "$B/hotsplit.morestack" 10000000 1 side-every
+  echo
+  echo "-- side_more (the work of __morestack_side_more, on the system stack), hottest instructions:"
+  annotate side-every 'morestack::(anonymous namespace)::side_more' 8
+
+  section "4. Memory: what a parked fiber with a side stack holds"
+  for m in "" side; do
+    "$B/memory.morestack" 100000 $m 2>&1 | sed 's/^/   /'
+  done
 
   section "5. Switch: morestack fiber ping-pong (perf)"
   flat switch 8 "$B/switch.morestack" 5000000 3 switch

@@ -123,6 +123,9 @@ def check(value, target):
 
 # ---- the table ----
 
+# The prologue programs (objects-capture: prologue_objects.cpp with `capture`).
+PROGS = ["fib", "bintree", "nqueens", "parser", "json", "objects", "objects-capture"]
+
 
 class Row:
     def __init__(self, section, label, s, num=None, den=None, unit="", target=None, note="", kind="ratio"):
@@ -149,7 +152,7 @@ def build_rows(data, units):
     rows = []
 
     # 1. prologue
-    progs = ["fib", "bintree", "nqueens", "parser", "json"]
+    progs = PROGS
     time_r, instr_r = [], []
     for p in progs:
         ms, pl = S("prologue", p, "morestack"), S("prologue", p, "plain")
@@ -198,6 +201,15 @@ def build_rows(data, units):
     hot_y, far_y = S("hotsplit", "call", "boundary-yield"), S("hotsplit", "call", "no-boundary-yield")
     rows.append(Row(sec, "yield after each call: at the boundary ÷ no boundary", ratio(hot_y, far_y), hot_y, far_y,
                     "ns", note="a yield may shrink the stack: the boundary can come back (backoff)"))
+    s_hot, s_far = S("hotsplit", "call", "side-boundary-every"), S("hotsplit", "call", "side-no-boundary-every")
+    rows.append(Row(sec, "side stack: escaping local crossing a chunk boundary every iteration ÷ no boundary", ratio(s_hot, s_far),
+                    s_hot, s_far, "ns", ("<=", 1.05),
+                    "the loop calls a function with its own side frame in the old chunk, which calls one whose "
+                    "128-byte escaping buffer does not fit: one __morestack_side_more per iteration (spare chunk reused)"))
+    s_hot, s_far = S("hotsplit", "call", "side-boundary"), S("hotsplit", "call", "side-no-boundary")
+    rows.append(Row(sec, "side stack: the loop calls the crossing function directly ÷ no boundary", ratio(s_hot, s_far),
+                    s_hot, s_far, "ns",
+                    note="sticky chunks: the new chunk stays the loop's, one crossing per activation of the loop"))
 
     # 7. one stack move against memcpy (placed after section 6 in the table)
     moves = []
@@ -210,6 +222,8 @@ def build_rows(data, units):
             what = f"{size}, {shape} frames"
             note = (f"{n.median():.0f} growths; maps prove {frac.median():.0%} of the bytes pointer-free"
                     if n.ok() and frac.ok() else "")
+            if shape == "pointers" and note:
+                note += "; the arrays are on the side stack, only 40-byte frames move"
             moves.append(Row(sec, f"{what}: move ÷ memcpy into a fresh mmap (per growth)", ratio(mv, fresh), mv, fresh,
                              "ns", ("<=", 2.0), note))
             moves.append(Row(sec, f"{what}: move ÷ memcpy into a warm buffer (per growth)", ratio(mv, warm), mv, warm,
@@ -217,7 +231,8 @@ def build_rows(data, units):
             moves.append(Row(sec, f"{what}: bytes copied per growth", S("move", c, "bytes"), unit="B", kind="abs"))
         dbl, ptr = S("move", f"{size}-doubles", "move"), S("move", f"{size}-pointers", "move")
         moves.append(Row(sec, f"{size}: move of doubles frames ÷ move of pointers frames", ratio(dbl, ptr), dbl, ptr, "ns",
-                         note="same bytes; below 1: skipping pointer-free words pays"))
+                         note="not the same bytes since the side stack: the pointers arrays live there "
+                              "(docs/benchmarks.md, section 7)"))
 
     # 8. ping-pong at a boundary
     sec = "8. Ping-pong at a boundary"
@@ -256,6 +271,12 @@ def build_rows(data, units):
             o = S("memory", n, other)
             if o.ok():
                 rows.append(Row(sec, f"{nice}: morestack ÷ {name}", ratio(ms, o), ms, o, "B"))
+        side = S("memory", n, "morestack-side")
+        if side.ok():
+            rows.append(Row(sec, f"{nice} parked fibers, an escaping local in every frame (side stack): bytes per fiber",
+                            side, unit="B", target=("<=", 2.3 * 1024), kind="abs"))
+            rows.append(Row(sec, f"{nice}: with the side stack ÷ without", ratio(side, ms), side, ms, "B",
+                            note="the side stack's first chunk: 512 bytes from malloc"))
 
     # 5. switch and spawn
     sec = "5. Switch and spawn"
@@ -279,7 +300,28 @@ def build_rows(data, units):
     return rows + moves
 
 
-def write_table(rows, machine, out):
+def alloca_table(data):
+    """Section 9: bench/alloca_counts.sh's sums of the plugin report."""
+    progs = sorted({c for (b, c, v) in data if b == "allocas" and c != "all"}) + ["all"]
+    if len(progs) == 1:
+        return []
+    cols = ["O0-moving", "O0-side", "O0-functions", "O2-moving", "O2-side", "O2-functions"]
+    lines = ["", "## 9. Stack objects: moving stack vs side stack", "",
+             "`bench/alloca_counts.sh`: every benchmark source compiled (no link) with `-fplugin-arg-morestack-report`,",
+             "the report's `objects: M moving, S side` added up; *functions*: functions with at least one side object.",
+             "", "| program | -O0 moving | -O0 side | -O0 functions | -O2 moving | -O2 side | -O2 functions |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    for p in progs:
+        vals = []
+        for c in cols:
+            sr = series(data, ("allocas", p, c))
+            vals.append(f"{sr.median():.0f}" if sr.ok() else "n/a")
+        name = "**all**" if p == "all" else f"`{p}`"
+        lines.append(f"| {name} | " + " | ".join(vals) + " |")
+    return lines
+
+
+def write_table(rows, machine, out, data=None):
     lines = [
         "# Benchmark results",
         "",
@@ -307,6 +349,7 @@ def write_table(rows, machine, out):
         lines.append("| " + " | ".join(row.cells()) + " |")
     missed = [r for r in rows if r.target and "MISSED" in check(r.s.median() if r.s.ok() else None, r.target)]
     met = [r for r in rows if r.target and check(r.s.median() if r.s.ok() else None, r.target) == "met"]
+    lines += alloca_table(data) if data else []
     lines += ["", "## Summary", "",
               f"{len(met)} targets met, {len(missed)} missed."]
     if missed:
@@ -356,8 +399,8 @@ def plot_all(data, out):
         plt.close(fig)
 
     # prologue: ratios per program
-    progs = ["fib", "bintree", "nqueens", "parser", "json"]
-    fig, ax = plt.subplots(figsize=(8, 4))
+    progs = PROGS
+    fig, ax = plt.subplots(figsize=(9, 4))
     w = 0.38
     for i, (b, lab, col) in enumerate([("prologue", "time", MS), ("prologue-instructions", "instructions", OTHER)]):
         rs = [ratio(S(b, p, "morestack"), S(b, p, "plain")) for p in progs]
@@ -390,17 +433,19 @@ def plot_all(data, out):
     fig, ax = plt.subplots(figsize=(8, 4))
     one = difference(S("hotsplit", "call", "split-once"), S("hotsplit", "call", "nosplit-once"))
     bars(ax, ["morestack\nat boundary", "morestack\nno boundary", "one 2→4 KiB\ngrowth", "gcc at\nboundary",
-              "gcc no\nboundary"],
+              "gcc no\nboundary", "side chunk\nevery iter.", "side, no\nboundary"],
          [S("hotsplit", "call", "boundary"), S("hotsplit", "call", "no-boundary"), one,
-          S("hotsplit", "call", "gcc-boundary"), S("hotsplit", "call", "gcc-no-boundary")], 1.0,
-         [MS, MS, MS, OTHER, OTHER], log=True)
+          S("hotsplit", "call", "gcc-boundary"), S("hotsplit", "call", "gcc-no-boundary"),
+          S("hotsplit", "call", "side-boundary-every"), S("hotsplit", "call", "side-no-boundary-every")], 1.0,
+         [MS, MS, MS, OTHER, OTHER, BASE, BASE], log=True)
     ax.set_ylabel("ns per call (log)")
     ax.set_title("3. Hot split: a call at a stack boundary")
     save(fig, "hotsplit.png")
 
     # memory
     fig, ax = plt.subplots(figsize=(7, 4))
-    for v, lab, col in [("morestack", "morestack fiber", MS), ("go", "Go goroutine", OTHER),
+    for v, lab, col in [("morestack", "morestack fiber", MS), ("morestack-side", "morestack fiber, side stack in use", "#7fb3dd"),
+                        ("go", "Go goroutine", OTHER),
                         ("boost", "Boost.Context fiber", "#5a9e4b"), ("pthread", "pthread", BASE)]:
         ns = [n for n in ["10000", "100000", "1000000"] if S("memory", n, v).ok()]
         if not ns:
@@ -479,7 +524,7 @@ def main():
     machine = open(args.machine).read() if args.machine and os.path.exists(args.machine) else ""
     rows = build_rows(data, units)
     os.makedirs(args.out, exist_ok=True)
-    write_table(rows, machine, args.out)
+    write_table(rows, machine, args.out, data)
     if not args.no_plots:
         plot_all(data, args.out)
 
