@@ -221,7 +221,20 @@ void *side_more(void *p) {
 // on_system_stack's stay within that; the runtime is built with frame
 // pointers).
 extern "C" void __morestack_side_more(size_t bytes) {
-  SideMore m = {bytes, read_side_sp()};
+  const uintptr_t sp = read_side_sp();
+  // The fast path: a boundary crossed again. The chunk a returned frame
+  // started is still the newest, unused, right above the one holding the
+  // side pointer (it is trimmed only at a yield or on the slow path): if it
+  // fits, it is the new chunk again, with no allocation and no stack switch
+  // (a loop that calls across a boundary pays this, bench/hotsplit.c).
+  SideStack &s = current_side_stack();
+  SideChunk *c = s.newest;
+  if (c && c->older && !c->holds(sp) && c->older->holds(sp) && bytes <= c->size - sizeof(SideChunk)) {
+    c->started_at = sp;
+    write_side(c->hi(), c->limit());
+    return;
+  }
+  SideMore m = {bytes, sp};
   on_system_stack(side_more, &m);
 }
 // Its twin for shared libraries' stubs (morestack.S, EXPORT_TWIN).

@@ -367,7 +367,8 @@ side_more_stack_use:
 )");
 
 struct CallerUse {
-  size_t first, later;
+  size_t first, later, again;
+  bool same_chunk;
 };
 CallerUse g_caller_use;
 
@@ -375,8 +376,16 @@ TEST(SideStackChunks, TheRuntimeCallUsesNoMoreOfTheCallersStackThanABudgetedCall
   morestack_fiber *f = morestack_fiber_create(
       [](void *) {
         g_caller_use.first = side_more_stack_use(64);      // the fiber's first chunk
+        const uintptr_t sp = read_side_sp(), limit = read_side_limit();
         g_caller_use.later = side_more_stack_use(100000);  // a large chunk from the pool
         const SideStack &s = current_side_stack();
+        // The frame returns (its side pointer goes back to the older chunk)
+        // and the boundary is crossed again: the fast path relinks the same
+        // chunk.
+        const SideChunk *large = s.newest;
+        write_side(sp, limit);
+        g_caller_use.again = side_more_stack_use(100000);
+        g_caller_use.same_chunk = s.newest == large && read_side_sp() == large->hi();
         write_side(s.newest->hi(), s.newest->limit());     // leave it unused for the release
       },
       nullptr, 0);
@@ -386,6 +395,8 @@ TEST(SideStackChunks, TheRuntimeCallUsesNoMoreOfTheCallersStackThanABudgetedCall
   EXPECT_GT(g_caller_use.first, 8u) << "premise: the measurement sees the call";
   EXPECT_LE(g_caller_use.first, budgeted);
   EXPECT_LE(g_caller_use.later, budgeted);
+  EXPECT_LE(g_caller_use.again, budgeted);
+  EXPECT_TRUE(g_caller_use.same_chunk) << "a re-crossed boundary reuses the unused newest chunk";
 }
 
 // ---- 2. The cache --------------------------------------------------------------
