@@ -25,7 +25,8 @@ namespace {
 
 uint64_t total_growths, total_shrinks, total_bytes_copied, total_move_ticks;
 uint64_t total_frames_described, total_frames_foreign, total_walks_undescribed, total_walks_broken;
-uint64_t total_pointer_free_words, total_shrinks_refused;
+uint64_t total_pointer_free_words, total_shrinks_refused, total_reserve_growths;
+size_t largest_reserve;
 
 uint64_t now_ns() {
   timespec ts;
@@ -234,7 +235,8 @@ GrowthTotals growth_totals() {
           get(total_frames_described), get(total_frames_foreign),
           get(total_walks_undescribed),
           get(total_walks_broken),     get(total_pointer_free_words),
-          get(total_shrinks_refused)};
+          get(total_shrinks_refused),  get(total_reserve_growths),
+          get(largest_reserve)};
 }
 
 size_t shrink_target(const Stack &s, size_t used, bool one_step) {
@@ -319,7 +321,9 @@ extern "C" uintptr_t __morestack_grow(uintptr_t sp, size_t frame, size_t extra, 
     char name[48];
     fatal("a stack check failed while running outside the stack of %s (sp=%#lx, stack "
           "[%#lx, %#lx)): code switched stacks behind the runtime's back (ucontext? a signal "
-          "handler without SA_ONSTACK?)", describe(*s, name, sizeof name), sp, s->lo, s->hi);
+          "handler without SA_ONSTACK? a hook such as a register_printf_function handler or a "
+          "fopencookie function, called by a C library function that runs on the system "
+          "stack?)", describe(*s, name, sizeof name), sp, s->lo, s->hi);
   }
   if (s->kind == StackKind::Signal)
     fatal("a signal handler needs more than the %zu bytes of the signal handler stack of thread "
@@ -334,6 +338,16 @@ extern "C" uintptr_t __morestack_grow(uintptr_t sp, size_t frame, size_t extra, 
 
   uintptr_t new_sp = stack_move(*s, new_size, sp, cursor_at_save_area(sp, ra_offset), vectors);
   ++s->stats.growths;
+  if (ra_offset == SAVE_AREA_RA_BODY) {  // __morestack_reserve: a call-site check, for `frame` bytes
+    ++s->stats.reserve_growths;
+    if (frame > s->stats.largest_reserve) s->stats.largest_reserve = frame;
+    count(total_reserve_growths, 1);
+    size_t seen = __atomic_load_n(&largest_reserve, __ATOMIC_RELAXED);
+    while (frame > seen &&
+           !__atomic_compare_exchange_n(&largest_reserve, &seen, frame, true, __ATOMIC_RELAXED,
+                                        __ATOMIC_RELAXED)) {
+    }
+  }
   if (s->shrank_since_growth) {  // it shrank and needed the room again: shrink later next time
     s->shrank_since_growth = false;
     if (s->shrink_backoff < kShrinkMaxBackoff) s->shrink_backoff *= 2;

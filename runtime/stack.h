@@ -73,6 +73,8 @@ struct GrowthTotals {
   uint64_t walks_broken;         // moves whose walk met a frame contradicting its map
   uint64_t pointer_free_words;   // words left alone as provably pointer-free
   uint64_t shrinks_refused;      // shrinks not done: a frame could not be walked
+  uint64_t reserve_growths;      // growths asked for by call-site checks
+  size_t largest_reserve;        // the most a call-site check asked for
 };
 GrowthTotals growth_totals();
 

@@ -20,6 +20,8 @@ void fill(const Stack &s, morestack_stack_stats *out) {
   out->growths = s.stats.growths;
   out->shrinks = s.stats.shrinks;
   out->bytes_copied = s.stats.bytes_copied;
+  out->reserve_growths = s.stats.reserve_growths;
+  out->largest_reserve = s.stats.largest_reserve;
 }
 } // namespace
 } // namespace morestack
@@ -62,15 +64,19 @@ void morestack_get_process_stats(morestack_process_stats *out) {
   out->shrinks_refused = g.shrinks_refused;
   out->map_records = map_record_count();
   out->map_modules = map_module_count();
+  out->reserve_growths = g.reserve_growths;
+  out->largest_reserve = g.largest_reserve;
 }
 
 void morestack_print_summary(void) {
   morestack_process_stats s;
   morestack_get_process_stats(&s);
   fprintf(stderr,
-          "morestack: %llu growths, %llu shrinks, %llu bytes copied; fibers: %llu created, "
+          "morestack: %llu growths (%llu for calls into code without checks, the largest "
+          "asking %zu bytes), %llu shrinks, %llu bytes copied; fibers: %llu created, "
           "%llu live; stacks: %zu bytes in use, %zu bytes mapped\n",
-          (unsigned long long)s.growths, (unsigned long long)s.shrinks,
+          (unsigned long long)s.growths, (unsigned long long)s.reserve_growths,
+          s.largest_reserve, (unsigned long long)s.shrinks,
           (unsigned long long)s.bytes_copied,
           (unsigned long long)s.fibers_created, (unsigned long long)s.fibers_live,
           s.pool_bytes_in_use, s.pool_bytes_mapped);

@@ -43,6 +43,8 @@ struct StackStats {
   uint64_t shrinks = 0;
   uint64_t bytes_copied = 0;
   size_t peak_size = 0;
+  uint64_t reserve_growths = 0;  // growths asked for by a call-site check
+  size_t largest_reserve = 0;    // the most such a check asked for, in bytes
 };
 
 struct Stack {

@@ -121,6 +121,10 @@ typedef struct morestack_stack_stats {
   uint64_t growths;     /* times it grew */
   uint64_t shrinks;     /* times it shrank */
   uint64_t bytes_copied;
+  /* Calls into code without checks (the C library...) whose call-site
+   * check had to grow the stack first, and the most one asked for. */
+  uint64_t reserve_growths;
+  size_t largest_reserve;
 } morestack_stack_stats;
 
 /* Statistics of the stack the calling code runs on (zeroes on an unmanaged
@@ -151,6 +155,8 @@ typedef struct morestack_process_stats {
   uint64_t shrinks_refused;   /* shrinks skipped: a frame could not be walked */
   size_t map_records;         /* functions with a stack map, all modules */
   size_t map_modules;         /* modules (program, libraries) with maps */
+  uint64_t reserve_growths;   /* growths asked for by call-site checks */
+  size_t largest_reserve;     /* the most one of them asked for, in bytes */
 } morestack_process_stats;
 
 void morestack_get_process_stats(morestack_process_stats *out);

@@ -23,7 +23,7 @@
 // RUN: not --crash %t.O2 overrun 2>&1 | FileCheck %s --check-prefix=TOODEEP
 //
 // CHECK: small calls: peak 2048
-// CHECK-NEXT: snprintf of LDBL_MAX: {{[0-9]+}} characters, peak >= 32768
+// CHECK-NEXT: snprintf of LDBL_MAX: {{[0-9]+}} characters, peak >= 32768, 1 reserve growth of 37760 bytes
 // CHECK-NEXT: getaddrinfo(localhost): ok, peak 2048
 // CHECK-NEXT: qsort with a checked comparator: sorted
 // CHECK-NEXT: strtod: 1.5e+300
@@ -41,12 +41,14 @@
 
 int plain_deep(int kib);
 
+static morestack_stack_stats last;  // of the latest fiber peak_of ran
 static size_t peak_of(void (*fn)(void *), void *arg) {
   morestack_fiber *f = morestack_fiber_create(fn, arg, 0);
   while (!morestack_fiber_resume(f)) {
   }
   morestack_stack_stats s;
   morestack_fiber_stats(f, &s);
+  last = s;
   morestack_fiber_destroy(f);
   return s.peak_size;
 }
@@ -107,7 +109,9 @@ int main(int argc, char **argv) {
   size_t len = 0;
   printf("small calls: peak %zu\n", peak_of(small_calls, &len));
   size_t p = peak_of(format, NULL);
-  printf("snprintf of LDBL_MAX: %zu characters, peak %s\n", strlen(text), p >= 32768 ? ">= 32768" : "too small");
+  printf("snprintf of LDBL_MAX: %zu characters, peak %s, %llu reserve growth of %zu bytes\n", strlen(text),
+         p >= 32768 ? ">= 32768" : "too small", (unsigned long long)last.reserve_growths,
+         last.largest_reserve);
   p = peak_of(lookup, NULL);
   printf("getaddrinfo(localhost): %s, peak %zu\n", lookup_ok ? "ok" : "failed", p);
   peak_of(sort, NULL);
