@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <thread>
@@ -74,6 +75,55 @@ TEST(StackPool, LargeBlocksHaveAGuardPageBelow) {
   // ...but not accessible: a child that writes to it dies of SIGSEGV.
   EXPECT_EXIT({ *(volatile char *)below = 1; _exit(0); }, ::testing::KilledBySignal(SIGSEGV), "");
   pool_free(b, kLargestSmallClass * 2);
+}
+
+// Resident pages of [p, p + size).
+size_t resident_pages(void *p, size_t size) {
+  unsigned char vec[256];
+  if (size / 4096 > sizeof vec || mincore(p, size, vec) != 0) return ~size_t(0);
+  size_t n = 0;
+  for (size_t i = 0; i < size / 4096; ++i) n += vec[i] & 1;
+  return n;
+}
+
+// A freed block is zero-filled for its next owner, but the pages a stack
+// never reached are not written (which would make them resident): only the
+// part from the lowest nonzero word up is cleared.
+TEST(StackPool, FreeingClearsWhatWasWrittenOnly) {
+  std::thread([] {
+    const size_t size = kLargestSmallClass;  // 64 pages
+    // A block none of whose pages is resident (earlier tests may have left
+    // recycled ones in the pool): at worst a new chunk's.
+    std::vector<unsigned char *> taken;
+    unsigned char *b = nullptr;
+    for (int i = 0; i < 2 * (int)kBlocksPerChunk && !b; ++i) {
+      unsigned char *c = (unsigned char *)pool_alloc(size);
+      if (resident_pages(c, size) == 0) b = c;
+      else taken.push_back(c);
+    }
+    for (unsigned char *c : taken) pool_free(c, size);
+    ASSERT_NE(b, nullptr) << "premise: a block with no resident page";
+    memset(b, 0x5a, 16);                   // a canary at the low end
+    memset(b + size - 2048, 0xab, 2048);   // a stack used from its top down
+    ASSERT_EQ(resident_pages(b, size), 2u) << "premise: the two pages written";
+    pool_free(b, size);
+    EXPECT_EQ(resident_pages(b, size), 2u) << "freeing wrote the untouched pages of the block";
+    unsigned char *again = (unsigned char *)pool_alloc(size);
+    ASSERT_EQ(again, b) << "premise: the thread cache hands the same block back";
+    size_t nonzero = 0;
+    for (size_t i = 0; i < size; ++i) nonzero += again[i] != 0;
+    EXPECT_EQ(nonzero, 0u);
+    // A deeper use in the middle of the block is cleared too.
+    again[size / 2] = 1;
+    again[size - 1] = 1;
+    pool_free(again, size);
+    unsigned char *third = (unsigned char *)pool_alloc(size);
+    ASSERT_EQ(third, b);
+    EXPECT_EQ(third[size / 2], 0);
+    EXPECT_EQ(third[size - 1], 0);
+    pool_free(third, size);
+    pool_flush_thread_cache();
+  }).join();
 }
 
 TEST(StackPool, FreeFromAnotherThread) {
