@@ -59,10 +59,9 @@ static const char *case_name(long target) {
 
 #ifdef BENCH_MORESTACK
 
-/* The fibers run nothing but the recursion: a call into libc (the clock)
- * would make lld's non-split reserve grow them first. They are timed from
- * outside, from resume() until they yield after the recursion, so that
- * freeing the stack (munmap) is not part of the figure. */
+/* The fibers run nothing but the recursion. They are timed from outside,
+ * from resume() until they yield after the recursion, so that freeing the
+ * stack (munmap) is not part of the figure. */
 static void fiber_loop(void *p) {
   Job *job = (Job *)p;
   for (;;) {

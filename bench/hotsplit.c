@@ -151,8 +151,8 @@ __attribute__((noinline)) static long side_approach(long calls, uintptr_t room, 
 #define SIDE_ROOM_AT_BOUNDARY 96 /* side_mid's 16 bytes fit, side_callee's 128 do not */
 #define SIDE_ROOM_AWAY 320       /* both fit */
 
-/* Nothing on the fiber calls uninstrumented code (which would make lld's
- * non-split reserve grow the stack first): the clock is read outside. */
+/* Nothing on the fiber calls uninstrumented code (whose call-site check
+ * could grow the stack first): the clock is read outside. */
 static void fiber_job(void *p) {
   Job *job = (Job *)p;
   job->result = job->side ? side_approach(job->calls, job->room, job->side == 2) : approach(job->calls, job->room);

@@ -19,8 +19,8 @@
 
 enum { DEPTH = 5 };
 
-/* A few frames of ordinary locals; nothing that calls libc (which would
- * make lld's non-split reserve grow the stack). */
+/* A few frames of ordinary locals; nothing that calls libc (whose
+ * call-site checks could grow the stack). */
 __attribute__((noinline)) static long descend(long depth, long id) {
   volatile long local[4] = {depth, id, 0, 0};
   if (depth == 0) {

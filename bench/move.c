@@ -121,8 +121,9 @@ static double run_rec(long depth) {
   return job.pointers ? rec_pointers(depth, seed_pointers) : rec_doubles(depth, seed_doubles);
 }
 
-/* Nothing in the fiber calls libc (lld's non-split reserve would grow the
- * stack to 32 KiB first): only the recursion and the runtime's yield. */
+/* Nothing in the fiber calls libc (a call-site check for a library
+ * function's need could grow the stack first): only the recursion and the
+ * runtime's yield. */
 static void fiber_main(void *unused) {
   (void)unused;
   seen_guard = bench_guard();

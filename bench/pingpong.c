@@ -63,8 +63,8 @@ typedef struct {
   long sum;
 } Job;
 
-/* Nothing here calls libc (lld's non-split reserve would make the fiber
- * grow to 32 KiB at once): the recursion and the runtime only. */
+/* Nothing here calls libc (a call-site check for a library function's
+ * need could grow the fiber): the recursion and the runtime only. */
 static void cycler(void *p) {
   Job *job = (Job *)p;
   for (long i = 0; i < job->cycles; ++i) {

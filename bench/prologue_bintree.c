@@ -1,8 +1,9 @@
 /* bench/prologue_bintree.c: the "binary-trees" program of the Computer
  * Language Benchmarks Game, written again here: build complete binary trees
  * with malloc, walk them, free them. make() and release() call malloc and
- * free (uninstrumented libc), so lld rewrites their prologues to always call
- * __morestack_non_split: this program measures that path too.
+ * free (uninstrumented libc, within the nosplit budget: no call-site
+ * check); until the call-site checks (a790d4a), lld rewrote their
+ * prologues to always call __morestack_non_split.
  *
  *   prologue_bintree [max_depth=17] [reps=3] */
 #include "common.h"

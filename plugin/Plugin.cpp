@@ -84,7 +84,7 @@ constexpr const char *kHelp =
     "                         runtime then scans these frames conservatively\n"
     "    frame-pointers       keep %rbp as a frame pointer in every function\n"
     "                         that calls: walks (relocation, backtraces) then\n"
-    "                         also cross frames with VLAs/alloca precisely\n"
+    "                         know %rbp everywhere without unwind tables\n"
     "    nosplit-budget=<m>   error (default), warn or off: after code\n"
     "                         generation, a chain of unchecked (nosplit)\n"
     "                         functions of this file that may use more stack\n"

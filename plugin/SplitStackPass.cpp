@@ -8,16 +8,20 @@
 //     2. variadic functions are split by outlineVarargBody() into a nosplit
 //        thunk and an instrumented body (or skipped, with a warning, when
 //        that is impossible; or an error with no-vararg-outlining);
-//     3. instrumented functions get __morestack_reserve calls before their
-//        dynamic allocas and the "split-stack" attribute.
+//     3. instrumented functions get checks before their calls into code
+//        without checks (CallSiteReserve.h) and the "split-stack" attribute;
+//   then, once per module: the need markers of the checked external
+//   functions, module assembly that excludes the split-stack notes from
+//   links (excludeSplitStackNotes), and the runtime stubs (RuntimeStubs.h).
 //   The backend (X86FrameLowering::adjustForSegmentedStacks) then emits the
-//   prologue, and the AsmPrinter the .note.GNU-split-stack section that tells
-//   lld the object is split-stack.
+//   prologue; the AsmPrinter's .note.GNU-split-stack goes into the excluded
+//   section, so no linker rewrites the prologues.
 //
 // Where it runs: OptimizerLast, at every optimisation level (the callback is
 // invoked by buildO0DefaultPipeline too), i.e. after inlining, coroutine
 // splitting and every other IR transformation clang schedules before code
-// generation, so every function that will be emitted exists by then.
+// generation, so every function that will be emitted exists by then; first
+// of SplitStackPass, SideStackPass, StackMapPass.
 //
 // Invariants: see SplitStackPass.h.
 //

@@ -12,8 +12,11 @@
 //   - No variadic function has "split-stack" (the backend cannot handle it);
 //     a variadic F that could be outlined is a nosplit thunk whose body
 //     F.morestack.body is instrumented.
-//   - Every non-static alloca of an instrumented function is preceded by a
-//     call to __morestack_reserve (DynamicAllocaReserve.h).
+//   - In an instrumented function, every call into code without checks has
+//     the stack its callee needs free at the call, or runs on the system
+//     stack (CallSiteReserve.h). Dynamic allocas are left to SideStackPass.
+//   - The module's .note.GNU-split-stack and .note.GNU-no-split-stack are
+//     excluded from links (SHF_EXCLUDE): no linker rewrites its prologues.
 //   - The module is for x86_64 Linux (LP64), or the pass reports an error
 //     and changes nothing.
 //   - Unless nosplit-budget=off, the unchecked functions' call graph is

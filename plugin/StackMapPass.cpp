@@ -9,8 +9,9 @@
 //      colouring between scanned and skipped objects);
 //   3. once per module: the registration constructor and destructor.
 //
-// Where it runs: OptimizerLast, right after SplitStackPass, so it sees the
-// final set of functions and allocas; code generation follows directly.
+// Where it runs: OptimizerLast, after SplitStackPass and SideStackPass, so
+// it sees the final set of functions and of the allocas left on the moving
+// stack; code generation follows directly.
 //
 //===----------------------------------------------------------------------===//
 #include "StackMapPass.h"

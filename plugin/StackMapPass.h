@@ -14,8 +14,8 @@
 //     F has inline assembly (which may move %rsp around a call) it also has
 //     "frame-pointer"="all" and kRbpFrameFnAttr, and is found from %rbp.
 //     With the frame-pointers option every F that calls keeps %rbp as a
-//     frame pointer ("non-leaf"), which lets the runtime follow %rbp through
-//     every frame to dynamic frames (VLAs) above.
+//     frame pointer ("non-leaf"), which keeps %rbp known through every frame
+//     of the runtime's walk (runtime/frame_walk.h).
 //   - Push-based call sequences are off for the whole compilation
 //     (-no-x86-call-frame-opt): %rsp is the same at every call site. Spill
 //     slots are not shared (-no-stack-slot-sharing): a slot that held a

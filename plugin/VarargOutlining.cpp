@@ -13,9 +13,10 @@
 //     former va_start restarts from the first variable argument, as before.
 //   - The body's split-stack prologue may move the whole stack (copying
 //     runtime). Both areas are on the stack, the va_list copies hold
-//     pointers into them, and the runtime relocates every pointer into the
-//     old stack (DESIGN.md: "Relocation"). The thunk itself is nosplit and
-//     its frame is bounded (kVarargThunkFrameBound <= NOSPLIT_BUDGET).
+//     pointers into them, and the runtime relocates them: a va_list is a
+//     scanned object (EscapeAnalysis.h; docs/runtime.md, "Relocation").
+//     The thunk itself is nosplit and its frame is bounded
+//     (kVarargThunkFrameBound <= NOSPLIT_BUDGET).
 //   - The body is noinline so that nothing (LTO's post-link inliner in
 //     particular) folds it back into the nosplit thunk.
 //

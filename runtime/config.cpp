@@ -94,7 +94,7 @@ void read_environment() {
   env_size("MORESTACK_NONSPLIT_RESERVE", &reserve, false);
   if (reserve < kMinNonsplitReserve)
     fatal("MORESTACK_NONSPLIT_RESERVE (%zu bytes) is below %zu bytes: calls into the C library "
-          "from prologues lld rewrote (LTO builds) would overflow", reserve, kMinNonsplitReserve);
+          "from prologues lld rewrote (objects built with plain -fsplit-stack) would overflow", reserve, kMinNonsplitReserve);
   if (reserve >= config.max_stack / 2)
     fatal("MORESTACK_NONSPLIT_RESERVE (%zu bytes) must be below half of MORESTACK_MAX_STACK "
           "(%zu bytes)", reserve, config.max_stack);

@@ -12,7 +12,7 @@
 namespace morestack {
 
 struct Config {
-  size_t main_stack = 8 << 20;    // see docs/runtime.md: "Why main and threads start large"
+  size_t main_stack = 8 << 20;    // see docs/runtime.md: "Why main and threads start at 8 MiB"
   size_t thread_stack = 8 << 20;
   size_t fiber_stack = MORESTACK_MIN_STACK;
   size_t max_stack = size_t(1) << 30;

@@ -16,9 +16,10 @@
 // bytes above the guard, and its frame is a few words (this file is built
 // with -Werror=frame-larger-than, see CMakeLists.txt).
 //
-// Switching (resume, yield) lives in fiber_switch.cpp, which small stacks
-// may call without lld's non-split reserve; creation and destruction live
-// here and allocate, so callers get the reserve.
+// Switching (resume, yield) lives in fiber_switch.cpp, which needs little
+// stack and carries the split-stack notes; creation and destruction live
+// here and allocate, so callers check for more (runtime/api_needs.S; lld
+// gives callers built with plain -fsplit-stack the non-split reserve).
 #include "fiber.h"
 
 #include "config.h"

@@ -1,11 +1,14 @@
 // runtime/fiber_switch.cpp: resume and yield (see fiber.h, fiber.cpp).
 //
-// This object carries the split-stack notes (split_stack_note.h): a 2 KiB
-// fiber calls morestack_fiber_yield without being made to grow to the
-// non-split reserve first. So everything here runs unchecked on the
-// caller's stack and is kept to a few words of frame (-Werror=frame-larger-
-// than in CMakeLists.txt); the rare paths that need more (fatal errors,
-// freeing a finished fiber's stack) use little or switch stacks (fatal.cpp).
+// Everything here runs unchecked on the caller's stack, which may be a
+// 2 KiB fiber's, and is kept to a few words of frame (-Werror=frame-larger-
+// than in CMakeLists.txt): callers built with the plugin count on the needs
+// in runtime/api_needs.S (within the nosplit budget for resume and yield,
+// so no check at all), and the split-stack notes this object carries
+// (split_stack_note.h) keep lld from making callers built with plain
+// -fsplit-stack grow to the non-split reserve first. The rare paths that
+// need more (fatal errors, freeing a finished fiber's stack) use little or
+// switch stacks (fatal.cpp).
 #include "fiber.h"
 
 #include "fatal.h"

@@ -6,8 +6,8 @@
 //
 //   - inside a function with a stack map record and a known frame size:
 //     CFA = %rsp + frame_size (the plugin keeps %rsp fixed at call sites);
-//   - inside a function whose record says dynamic frame or RBP_FRAME (VLAs,
-//     alloca, realignment, inline assembly), or in the runtime's own frames
+//   - inside a function whose record says dynamic frame or RBP_FRAME
+//     (realignment, inline assembly), or in the runtime's own frames
 //     (MORESTACK_RUNTIME_FRAME, built with frame pointers): CFA = %rbp + 16;
 //     in the runtime's frames, %rbp outside the stack marks its base;
 //   - anywhere else, a frame of code built without the plugin (libc calling

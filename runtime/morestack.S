@@ -189,8 +189,8 @@ __morestack_non_split:
 	.cfi_endproc
 	.size	__morestack_non_split, .-__morestack_non_split
 
-/* void __morestack_reserve(size_t bytes): an ordinary call (the plugin emits
- * it before dynamic allocas). Returns, on a grown stack if need be, with at
+/* void __morestack_reserve(size_t bytes): an ordinary call (the plugin's
+ * call-site checks make it before calls into code without checks). Returns, on a grown stack if need be, with at
  * least `bytes` + StackGuard free below the caller's %rsp. */
 	.globl	__morestack_reserve
 	.type	__morestack_reserve,@function

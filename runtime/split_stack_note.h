@@ -1,12 +1,16 @@
 // runtime/split_stack_note.h: mark an object file as callable from small stacks.
 //
-// lld rewrites the prologue of every instrumented function that calls a
-// function defined in an object WITHOUT .note.GNU-split-stack, so that it
-// asks for MORESTACK_NONSPLIT_RESERVE (16 KiB) of room first. Calling
-// morestack_fiber_yield from a 2 KiB fiber must not cost that, so the objects
-// that hold the fiber switch functions carry the note. They also carry
-// .note.GNU-no-split-stack, which tells lld that their own functions have no
-// split-stack prologue to adjust.
+// The notes matter only to code built with plain -fsplit-stack (not the
+// plugin): in such objects lld rewrites the prologue of every function that
+// calls a function defined in an object WITHOUT .note.GNU-split-stack, so
+// that it asks __morestack_non_split for MORESTACK_NONSPLIT_RESERVE (16 KiB)
+// of room first. The objects that hold the fiber switch functions carry the
+// note, so such code can call morestack_fiber_yield from a 2 KiB fiber
+// without that cost. They also carry .note.GNU-no-split-stack, which tells
+// lld that their own functions have no split-stack prologue to adjust.
+// (Objects built with the plugin carry no split-stack note,
+// plugin/SplitStackPass.cpp: their calls into the runtime are checked at
+// the call with the needs of runtime/api_needs.S.)
 //
 // Every function in such an object runs unchecked on whatever stack calls it
 // and must fit MORESTACK_NOSPLIT_BUDGET together with what it calls

@@ -378,14 +378,14 @@ extern "C" void __morestack_no_system_stack(uintptr_t sp) {
 
 // The backend's split-stack lowering of dynamic allocas calls this when the
 // alloca does not fit above the guard; libgcc's version hands out memory it
-// never frees. The plugin calls __morestack_reserve before every dynamic
-// alloca, so with the plugin this path is never taken; code compiled with
-// plain -fsplit-stack reaches it. (Defining it here also keeps libgcc.a's
+// never frees. With the plugin dynamic allocas live on the side stack, so
+// this path is never taken; code compiled with plain -fsplit-stack reaches
+// it. (Defining it here also keeps libgcc.a's
 // morestack.o, with its own __morestack, out of the link.)
 extern "C" void *__morestack_allocate_stack_space(size_t bytes) {
   fatal("a dynamic alloca of %zu bytes did not fit on the stack and there is no leak-free way "
         "to place it elsewhere: this code was compiled with -fsplit-stack but without the "
-        "morestack plugin (which grows the stack before every dynamic alloca); rebuild it with "
+        "morestack plugin (which puts dynamic allocas on its side stack); rebuild it with "
         "-fplugin=MorestackPlugin.so or morestack-clang", bytes);
 }
 // Its twin for shared libraries' stubs (morestack.S, EXPORT_TWIN).

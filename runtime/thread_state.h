@@ -13,7 +13,10 @@
 //    growth routine runs there ("the system stack", Go's g0).
 //  - A Stack's block is [lo, hi); its contents above the saved or current
 //    stack pointer are live; nothing outside the block points into it except
-//    what the user was told not to do (see docs/runtime.md).
+//    the runtime's records a move updates (saved stack pointers and
+//    registers, registered setjmp buffers) and the cases docs/runtime.md
+//    lists in "What a move may still touch" (locals whose address may
+//    escape live on the side stack).
 #pragma once
 
 #include <morestack/abi.h>

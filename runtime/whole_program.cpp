@@ -8,9 +8,12 @@
 // OS stack with the guard at 0, so exit handlers and static destructors run
 // unchecked on the OS stack, as usual.
 //
-// (Not -Wl,--wrap=main: lld's wrapping redirects the object's own symbol
-// `main`, so lld no longer finds main's prologue to rewrite when main calls
-// uninstrumented code, and main's calls into libc lose their reserve.)
+// (Not -Wl,--wrap=main, which was dropped when lld still rewrote the
+// prologues of functions calling uninstrumented code: its wrapping
+// redirects the object's own symbol `main`, so lld did not find main's
+// prologue and main's calls into libc lost their reserve. Calls are now
+// checked where they are made, plugin/CallSiteReserve.h; the interposition
+// stayed.)
 //
 // Linking with -Wl,--defsym=__morestack_no_whole_program=1 (the wrappers'
 // -morestack-no-whole-program) turns this off: main and threads keep their

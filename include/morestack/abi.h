@@ -91,14 +91,12 @@
 /* The stack a call site keeps free for a callee built without the plugin
  * that the table of library needs does not know (plugin/
  * LibraryStackNeeds.inc), and for calls through pointers to such code. Also
- * the extra room __morestack_non_split keeps in prologues lld rewrote (LTO
- * only). */
+ * the default extra room __morestack_non_split keeps
+ * (MORESTACK_NONSPLIT_RESERVE) in the prologues lld rewrites: only in
+ * objects built with plain -fsplit-stack, since objects built with the
+ * plugin carry no .note.GNU-split-stack (plugin/SplitStackPass.cpp). */
 #define MORESTACK_UNKNOWN_CALLEE_NEED (16 * 1024)
 #define MORESTACK_NONSPLIT_RESERVE_DEFAULT MORESTACK_UNKNOWN_CALLEE_NEED
-
-/* lld lowers the lea displacement of large-frame prologues by this much
- * (lld/ELF/Arch/X86_64.cpp, adjustPrologueForCrossSplitStack). */
-#define MORESTACK_LLD_NONSPLIT_HEADROOM 0x4000
 
 /* Runtime entry points called by code the plugin emits. */
 #define MORESTACK_FN_MORESTACK "__morestack"
@@ -106,7 +104,8 @@
 #define MORESTACK_FN_ALLOCATE "__morestack_allocate_stack_space"
 /* void __morestack_reserve(size_t bytes): make sure at least `bytes` plus
  * MORESTACK_STACK_GUARD are free below the caller's stack pointer, growing
- * the stack (by copying) if not. The plugin calls it before dynamic allocas. */
+ * the stack (by copying) if not. Called by the call-site checks before calls
+ * into code without checks (plugin/CallSiteReserve.h). */
 #define MORESTACK_FN_RESERVE "__morestack_reserve"
 /* void __morestack_reserve_call(void *target): before a call through a
  * pointer when less than MORESTACK_UNKNOWN_CALLEE_NEED is free: reserves

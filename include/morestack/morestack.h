@@ -56,7 +56,8 @@ morestack_fiber *morestack_fiber_current(void);
  *   MORESTACK_THREAD_STACK    initial stack of threads     (default 8M)
  *   MORESTACK_FIBER_STACK     initial stack of fibers      (default 2K)
  *   MORESTACK_MAX_STACK       largest any stack may grow   (default 1G)
- *   MORESTACK_NONSPLIT_RESERVE room kept for uninstrumented callees (16K)
+ *   MORESTACK_NONSPLIT_RESERVE room kept by prologues of plain -fsplit-stack
+ *                             objects that lld rewrote (16K)
  * Sizes take K, M or G suffixes (powers of 1024). Initial sizes are rounded
  * up to a power of two and must be at least 2K; a bad environment value is
  * a fatal error at start-up. The setters return 0, or EINVAL for a bad value

@@ -1,6 +1,6 @@
 /*
  * morestack/stack_map.h: the stack map format, shared by the compiler plugin
- * (which emits it, plugin/StackMapPrinter.cpp) and the runtime (which reads
+ * (which emits it, plugin/FrameMapWriter.cpp) and the runtime (which reads
  * it, runtime/stack_map.cpp). docs/stack-maps.md explains it with examples.
  *
  * Where the maps live: every function the plugin compiles gets one record in
@@ -18,19 +18,23 @@
  * Frames: at every call site of a function whose frame size is known (the
  * plugin turns off push-based call sequences, so %rsp does not move in the
  * body), the canonical frame address is CFA = %rsp + frame_size and the
- * return address is at CFA - 8. Functions with a dynamic frame (VLAs,
- * alloca, realignment) or flagged RBP_FRAME (inline assembly, which may move
- * %rsp) keep a frame pointer: CFA = %rbp + 16, the caller's %rbp at
- * CFA - 16.
+ * return address is at CFA - 8. Functions without FRAME_KNOWN (a realigned
+ * frame; dynamic allocas live on the side stack) or flagged RBP_FRAME
+ * (inline assembly, which may move %rsp) keep a frame pointer: CFA = %rbp +
+ * 16, the caller's %rbp at CFA - 16.
  *
- * Stack objects: the static allocas of the frame, each with what it may hold:
- *   PTRFREE   no word of it can hold a pointer (floating point, narrow
- *             integers): relocation leaves it untouched;
+ * Stack objects: parts of the frame, each with what it may hold:
+ *   PTRFREE   no word of it holds a moving-stack address: relocation leaves
+ *             it untouched;
  *   POINTERS  only the words whose bit is set in its bitmap can;
- *   UNKNOWN   any word can (unions, byte buffers, 64-bit integers...).
- * Every byte of a frame that no PTRFREE/POINTERS object covers (spill slots,
- * saved registers, UNKNOWN objects, dynamic allocas, outgoing arguments) is
- * scanned conservatively.
+ *   UNKNOWN   any word can.
+ * The plugin writes only PTRFREE objects (plugin/FrameMapWriter.cpp): every
+ * alloca left on the moving stack but the scanned ones (a va_list, ...),
+ * and spill slots narrower than a word. POINTERS and UNKNOWN remain in the
+ * format, and the runtime honours them. Every byte of a frame that no
+ * PTRFREE object or unmarked POINTERS word covers (spill slots, saved
+ * registers, scanned and UNKNOWN objects, outgoing arguments) is scanned
+ * conservatively.
  */
 #ifndef MORESTACK_STACK_MAP_H
 #define MORESTACK_STACK_MAP_H

@@ -18,8 +18,8 @@
 // RUN: %morestack_clang -O1 %s -o %t 2>&1 | count 0
 // RUN: env MORESTACK_WRAPPER_VERBOSE=0 %morestack_clang -O1 %s -o %t 2>&1 | count 0
 //
-// The C++ wrapper runs clang++; after a user's -x, "-x none" keeps clang from
-// compiling the runtime archive as C++.
+// The C++ wrapper runs clang++; a user's -x does not apply to the runtime
+// archive, which goes to the linker alone (-Xlinker).
 // RUN: %morestack_clangxx -morestack-show -x c++ -O1 %s -o %t.cxx 2>&1 | FileCheck %s --check-prefix=CXX --implicit-check-not=__morestack_no_whole_program
 // CXX: morestack-clang++: {{[^ ]*}}clang++ -x c++ -O1 {{.*}} -fplugin={{[^ ]*}}MorestackPlugin{{[^ ]*}} -I{{[^ ]*}}include -fuse-ld=lld -Wl,-z,now -Xlinker --whole-archive -Xlinker {{[^ ]*}}libmorestack_rt.a -Xlinker --no-whole-archive -ldl -lpthread '-Wl,--export-dynamic-symbol=__morestack*' '-Wl,--export-dynamic-symbol=morestack_*'{{$}}
 //

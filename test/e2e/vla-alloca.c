@@ -1,8 +1,9 @@
-// Recursion with VLAs and alloca on a 2 KiB main stack: the plugin calls
-// __morestack_reserve before every dynamic alloca, which grows the stack (by
-// copying) when the alloca would not fit, so the backend's leaky fallback
+// Recursion with VLAs and alloca on a 2 KiB main stack: dynamic allocas live
+// on the side stack (plugin/SideStackPass.h, docs/escape-analysis.md), so
+// the moving frames keep a static size and grow (by copying) with the
+// recursion, and the backend's leaky fallback
 // (__morestack_allocate_stack_space) is never taken. Over-aligned allocas
-// stay aligned after the stack moved, and their contents move with them.
+// are aligned as asked, and their contents survive the moves of the stack.
 //
 // RUN: %morestack_clang -O0 %s -o %t.O0
 // RUN: env MORESTACK_MAIN_STACK=2K %t.O0 | FileCheck %s

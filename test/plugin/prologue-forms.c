@@ -4,7 +4,8 @@
 // RUN: %clang -fplugin=%plugin -O0 -fomit-frame-pointer -S %s -o - | FileCheck %s --check-prefixes=CHECK,O0
 // Without the plugin there is no check at all:
 // RUN: %clang -O2 -S %s -o - | FileCheck %s --check-prefix=NOPLUGIN
-// The object is marked split-stack for lld, and the guard is %fs:0x70:
+// The object has the split-stack note section (excluded from links, below),
+// and the guard is %fs:0x70:
 // RUN: %clang -fplugin=%plugin -O2 -c %s -o %t.o
 // RUN: llvm-readelf -S %t.o | FileCheck %s --check-prefix=NOTE
 // RUN: llvm-objdump -d --no-show-raw-insn %t.o | FileCheck %s --check-prefix=OBJ

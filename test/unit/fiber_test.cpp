@@ -1,6 +1,6 @@
 // Unit tests of the fiber API (C: morestack.h, C++: fiber.hpp). This file
-// is compiled with -fsplit-stack, so the fiber bodies below grow their 2 KiB
-// stacks by copying exactly as user code does.
+// is compiled with the plugin (CMakeLists.txt), so the fiber bodies below
+// grow their 2 KiB stacks by copying exactly as user code does.
 #include <morestack/fiber.hpp>
 #include <morestack/morestack.h>
 

@@ -1,6 +1,6 @@
 // Unit tests of stack shrinking (runtime/stack.h): the policy, shrinking at
 // yields, the explicit call, and the backoff that keeps a deep/shallow
-// pattern from bouncing between sizes. Compiled with -fsplit-stack, like
+// pattern from bouncing between sizes. Compiled with the plugin, like
 // fiber_test.cpp, so the fibers here grow for real.
 #include "stack.h"
 

@@ -1,9 +1,10 @@
 # A do-nothing stand-in for the morestack runtime, so that plugin tests can
 # link and run programs without it. The guard at %fs:0x70 is 0 in a plain
-# glibc program, so checks pass and __morestack is never reached; lld
-# rewrites the small-frame check of functions calling libc into an
-# unconditional call of __morestack_non_split, which must resume the body:
-# one byte (the `ret`) after its return address.
+# glibc program, so checks pass and __morestack is never reached, nor is
+# __morestack_reserve. __morestack_non_split is called only by prologues
+# lld rewrote (plain -fsplit-stack objects; the plugin's carry no
+# split-stack note): like the runtime's, it resumes the body one byte (the
+# `ret`) after its return address.
 	.text
 	.globl	__morestack
 	.type	__morestack,@function
