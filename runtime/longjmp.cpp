@@ -54,6 +54,13 @@ void *grow_registry(void *p) {
 }
 
 void check_target(const char *fn, const struct __jmp_buf_tag *env) {
+  uintptr_t sp = demangle_pointer((uintptr_t)env->__jmpbuf[kJmpBufSp], pointer_guard());
+  leave_signal_handler_for(sp);
+  const Stack *s = thread_state().current;
+  if (!s) return;
+  if (s->contains(sp)) return;  // a live target (wherever the buffer is)
+  // Not a target on this stack. Say why if the buffer itself lies in a
+  // block a move freed (its bytes are then garbage, or the old stack's).
   StackKind kind;
   uint64_t id;
   intptr_t delta;
@@ -67,11 +74,6 @@ void check_target(const char *fn, const struct __jmp_buf_tag *env) {
           "the pointer to it was kept where the move could not update it",
           fn, (const void *)env, describe(owner, name, sizeof name), (uintptr_t)env + delta);
   }
-  uintptr_t sp = demangle_pointer((uintptr_t)env->__jmpbuf[kJmpBufSp], pointer_guard());
-  leave_signal_handler_for(sp);
-  const Stack *s = thread_state().current;
-  if (!s) return;
-  if (s->contains(sp)) return;
   char name[48];
   fatal("%s: the target was saved with setjmp at sp=%#lx, outside the current stack of %s "
         "[%#lx, %#lx): a jump across fibers, or a buffer that code built without the plugin saved "

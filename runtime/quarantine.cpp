@@ -94,6 +94,14 @@ void retire_block(const Stack &s, uintptr_t old_lo, uintptr_t old_hi, intptr_t d
   pthread_mutex_unlock(&lock);
 }
 
+void forget_retired(uintptr_t lo, uintptr_t hi) {
+  pthread_mutex_lock(&lock);
+  for (Retired &r : history)
+    if (r.lo < hi && lo < __atomic_load_n(&r.hi, __ATOMIC_RELAXED))
+      __atomic_store_n(&r.hi, 0, __ATOMIC_RELEASE);
+  pthread_mutex_unlock(&lock);
+}
+
 bool find_retired(uintptr_t addr, StackKind *kind, uint64_t *id, intptr_t *delta) {
   const Retired *r = lookup(addr);
   if (!r) return false;

@@ -41,6 +41,11 @@ void retire_block(const Stack &s, uintptr_t old_lo, uintptr_t old_hi, intptr_t d
 // where it was made) and stop the program; otherwise return.
 void explain_stale_access(uintptr_t addr, const ucontext_t *uc);
 
+// [lo, hi) is in use again (the pool gave it out as a side-stack chunk,
+// where jmp_bufs and other live objects are): forget the old blocks that
+// overlap it, so that nothing there is reported as stale.
+void forget_retired(uintptr_t lo, uintptr_t hi);
+
 // The remembered old block holding `addr`, if any: which stack and how far
 // its live part moved. For messages (longjmp, say).
 bool find_retired(uintptr_t addr, StackKind *kind, uint64_t *id, intptr_t *delta);

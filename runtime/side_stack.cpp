@@ -15,6 +15,7 @@
 #include "fatal.h"
 #include "fiber.h"
 #include "signals.h"
+#include "quarantine.h"
 #include "stack_pool.h"
 
 #include <pthread.h>
@@ -53,8 +54,12 @@ bool from_pool(size_t size) { return size >= kSmallestClass && (size & (size - 1
 
 void *allocate_chunk(void *p) {
   NewChunk *n = (NewChunk *)p;
-  n->chunk = (SideChunk *)(from_pool(n->size) ? pool_alloc(n->size) : malloc(n->size));
+  const bool pooled = from_pool(n->size);
+  n->chunk = (SideChunk *)(pooled ? pool_alloc(n->size) : malloc(n->size));
   if (!n->chunk) fatal("out of memory for a %zu-byte side stack chunk", n->size);
+  // A pool block may have been a moving stack's old block: what lives here
+  // now is no stale stack (jmp_bufs are checked against that history).
+  if (pooled) forget_retired((uintptr_t)n->chunk, (uintptr_t)n->chunk + n->size);
   return nullptr;
 }
 
