@@ -26,8 +26,9 @@
 namespace morestack {
 
 // Fatal if a side-stack or TLS word of the calling thread holds an address
-// in [live_lo, old_hi) (plain, or mangled with the pointer guard). `moved`
-// is the moved stack's first frame in its new block, for the backtrace.
+// in [live_lo, old_hi) (a plain word: verify_escapes.cpp says why not a
+// mangled one). `moved` is the moved stack's first frame in its new block,
+// for the backtrace.
 void verify_no_outside_pointers(const Stack &s, uintptr_t live_lo, uintptr_t old_hi,
                                 const FrameCursor &moved);
 
