@@ -51,6 +51,8 @@ namespace morestack {
 namespace {
 
 constexpr uint64_t kStackAlign = 16;
+// glibc x86-64 __jmp_buf: rbx rbp r12 r13 r14 r15 rsp pc, first in a jmp_buf.
+constexpr uint64_t kJmpBufRegisterBytes = 64;
 
 /// Functions whose frames are on managed stacks: checked ones, and the
 /// unchecked ones that run there (nosplit and friends; not ifunc
@@ -140,6 +142,9 @@ private:
   // frame, or the last dynamic object, tracked in ResumeSlots).
   Value *FrameSp = nullptr;
   AllocaInst *ResumeSlots = nullptr; // {sp, limit}, with dynamic objects
+  // Static setjmp buffers of the side frame: their saved registers are
+  // cleared on the way out (placeRestores).
+  SmallVector<std::pair<Value *, uint64_t>, 2> JmpBufObjects;
   AllocaInst *BaseSlot = nullptr;    // for debug info
 };
 
@@ -252,6 +257,9 @@ void Rewriter::layoutStaticFrame() {
   for (size_t I = 0; I < Objects.size(); ++I) {
     AllocaInst *AI = Objects[I];
     Value *Obj = Placed[I];
+    for (const AllocaDecision &D : E.Allocas)
+      if (D.AI == AI && D.Why == EscapeReason::ReturnsTwice)
+        JmpBufObjects.push_back({Obj, AI->getAllocationSize(DL)->getFixedValue()});
     fixDebugInfo(AI, Base, Offsets[I]);
     SmallVector<Instruction *, 4> Markers;
     for (User *U : AI->users())
@@ -323,8 +331,18 @@ void Rewriter::placeRestores() {
     else if (auto *LP = dyn_cast<LandingPadInst>(&I); LP && mayCatch(*LP))
       Pads.push_back(LP->getNextNode());
   }
-  for (Instruction *I : Exits)
+  for (Instruction *I : Exits) {
+    // A returning frame's setjmp buffers die here, but their bytes would
+    // stay in side memory: the registers they saved (stack addresses,
+    // which the runtime relocated while the frame lived) are cleared, so
+    // that no later object that leaves those bytes unwritten inherits
+    // them, and the runtime's registry sees the buffer as gone.
+    IRBuilder<> B(I);
+    for (auto [Obj, Size] : JmpBufObjects)
+      B.CreateMemSet(Obj, B.getInt8(0), std::min<uint64_t>(Size, kJmpBufRegisterBytes), MaybeAlign(8),
+                     /*isVolatile=*/true);
     restoreAt(I);
+  }
   for (Instruction *I : AfterCalls)
     resumeAt(I);
   for (Instruction *I : Pads)

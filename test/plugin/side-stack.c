@@ -119,6 +119,13 @@ jmp_buf *global_jb;
 // IR-NEXT: call i32 @_setjmp(ptr {{.*}}[[JB]])
 // IR-NEXT: store ptr [[FRAME]], ptr addrspace(257) inttoptr (i64 96 to ptr addrspace(257))
 // IR-NEXT: store ptr [[LIM]], ptr addrspace(257) inttoptr (i64 104 to ptr addrspace(257))
+// On the way out the registers saved in the buffer are cleared (a dead
+// buffer's bytes must not linger in side memory), then the side state is
+// put back:
+// IR: call void @llvm.memset.p0.i64(ptr align 8 %{{.*}}, i8 0, i64 64, i1 true)
+// IR-NEXT: store ptr [[TOP]], ptr addrspace(257) inttoptr (i64 96 to ptr addrspace(257))
+// IR-NEXT: store ptr [[LIM]], ptr addrspace(257) inttoptr (i64 104 to ptr addrspace(257))
+// IR-NEXT: ret i32
 int sj(int n) { jmp_buf jb; global_jb = &jb; if (setjmp(jb)) return 1; use(&n); return 0; }
 
 // 3 GiB would wrap the prologue's 32-bit displacement: the array goes to
