@@ -167,28 +167,23 @@ void emitRuntimeStubs(Module &M) {
   for (const char *E : kEntries) {
     std::string Twin = std::string(E) + MORESTACK_EXPORT_SUFFIX;
     Weak += ".weak " + Twin + "\n";
-    // Without the twin: in a program without the runtime (the guard is 0)
-    // the side stack comes from the fallback and setjmp buffers need no
-    // registering; with a runtime that did not export it, stop.
+    // Without the twin (the flags of the testq below): in a program
+    // without the runtime (the guard is 0) the side stack comes from the
+    // fallback, setjmp buffers need no registering and a system-stack call
+    // runs where it is; with a runtime that did not export it, stop.
+    auto WithoutRuntime = [](const std::string &Do) {
+      return "jnz 1f\n\t"
+             "cmpq $$0, %fs:" + std::to_string(MORESTACK_GUARD_TLS_OFFSET) + "\n\t"
+             "jne " MORESTACK_FN_UNBOUND "\n\t" + Do + "\n"
+             "1:";
+    };
     std::string Unbound = "jz " MORESTACK_FN_UNBOUND;
     if (StringRef(E) == MORESTACK_FN_SIDE_MORE)
-      Unbound = "jnz 1f\n\t"
-                "cmpq $$0, %fs:" + std::to_string(MORESTACK_GUARD_TLS_OFFSET) + "\n\t"
-                "jne " MORESTACK_FN_UNBOUND "\n\t"
-                "jmp " + std::string(kFallbackName) + "\n"
-                "1:";
+      Unbound = WithoutRuntime("jmp " + std::string(kFallbackName));
     else if (StringRef(E) == MORESTACK_FN_CALL_ON_SYSTEM)
-      Unbound = "jnz 1f\n\t"
-                "cmpq $$0, %fs:" + std::to_string(MORESTACK_GUARD_TLS_OFFSET) + "\n\t"
-                "jne " MORESTACK_FN_UNBOUND "\n\t"
-                "jmp *%r10\n"
-                "1:";
+      Unbound = WithoutRuntime("jmp *%r10");  // run the function where we are
     else if (StringRef(E) == MORESTACK_FN_REGISTER_JMP_BUF)
-      Unbound = "jnz 1f\n\t"
-                "cmpq $$0, %fs:" + std::to_string(MORESTACK_GUARD_TLS_OFFSET) + "\n\t"
-                "jne " MORESTACK_FN_UNBOUND "\n\t"
-                "ret\n"
-                "1:";
+      Unbound = WithoutRuntime("ret");
     defineStub(M, E,
                "movq " + Twin + "@GOTPCREL(%rip), %r11\n\t"
                "testq %r11, %r11\n\t" +
