@@ -115,6 +115,13 @@
  * where the save area is now; restore from there. */
 .macro MOVE_ON_SYSTEM_STACK fn
 	movq	%rsp, %rdi
+	/* While on the system stack the CFA is found from %rbx, which holds the
+	 * save area (the caller's %rbx is in it; fn preserves %rbx), so that
+	 * debuggers and unwinders step from fn back into the checked code. */
+	movq	%rsp, %rbx
+	.cfi_remember_state
+	.cfi_def_cfa %rbx, MORESTACK_SAVE_AREA + 8
+	.cfi_offset %rbx, SAVE_RBX - MORESTACK_SAVE_AREA - 8
 	movq	__morestack_thread@GOTTPOFF(%rip), %rax
 	movq	%fs:(%rax), %rax            /* ThreadState::os_sp */
 	testq	%rax, %rax
@@ -132,7 +139,10 @@
 	movq	%rax, %r9
 	RESTORE_VECTORS
 	movq	%r9, %rsp
+	.cfi_restore_state
+	.cfi_offset %rbx, SAVE_RBX - MORESTACK_SAVE_AREA - 8
 	RESTORE_REGISTERS
+	.cfi_restore %rbx
 	/* Wipe the save area, now below %rsp: it holds pointers into the stack,
 	 * and the frame about to be built on top of it would otherwise start
 	 * with pointer-shaped garbage in its uninitialised bytes, which a later
@@ -394,7 +404,18 @@ __morestack_call_on_system:
 	.type	\name\()_export,@function
 	.set	\name\()_export, \name
 .endm
-	EXPORT_TWIN __morestack
+	/* __morestack's twin is a jump of its own, not an alias: gdb lets a
+	 * backtrace go on from a frame whose PC it names "__morestack" into a
+	 * stack it considers inner (gcc's split stacks), and an alias at the
+	 * same address may be the name it picks. */
+	.globl	__morestack_export
+	.type	__morestack_export,@function
+	.p2align 4
+__morestack_export:
+	.cfi_startproc
+	jmp	__morestack
+	.cfi_endproc
+	.size	__morestack_export, .-__morestack_export
 	EXPORT_TWIN __morestack_non_split
 	EXPORT_TWIN __morestack_reserve
 	EXPORT_TWIN __morestack_reserve_call
