@@ -14,6 +14,7 @@
 #include "relocate.h"
 #include "stack_pool.h"
 #include "vector_state.h"
+#include "valgrind_requests.h"
 #include "verify_escapes.h"
 
 #include <string.h>
@@ -166,6 +167,7 @@ void stack_init(Stack &s, size_t size, StackKind kind, uint64_t id) {
   size = round_up_pow2(size);
   s.lo = (uintptr_t)pool_alloc(size);
   s.hi = s.lo + size;
+  s.valgrind_id = valgrind_register_stack(s.lo, s.hi);
   write_canary(s.lo);
   s.saved_sp = 0;
   s.initial_size = size;
@@ -183,6 +185,7 @@ void stack_init(Stack &s, size_t size, StackKind kind, uint64_t id) {
 void stack_release(Stack &s) {
   stack_check_canary(s, "when it was freed");
   forget_jmp_bufs(s);
+  valgrind_deregister_stack(s.valgrind_id);
   if (s.lo) pool_free((void *)s.lo, s.size());
   s.lo = s.hi = s.saved_sp = 0;
 }
@@ -207,13 +210,19 @@ uintptr_t stack_move(Stack &s, size_t new_size, uintptr_t sp, const FrameCursor 
   // stale bytes of dead frames from being taken for pointers. The frames
   // are walked on the old copy, which stays intact until it is freed.
   ScanResult scan = for_each_pointer_range(start, sp, old_hi, [&](uintptr_t a, uintptr_t b) {
+    valgrind_scanned((const void *)(a + delta), b - a);
     relocate_words((uintptr_t *)(a + delta), (uintptr_t *)(b + delta), sp, old_hi, delta, key);
   });
-  if (vectors) relocate_vector_state(vectors, sp, old_hi, delta);
+  if (vectors) {
+    valgrind_scanned(vectors, __morestack_vector_area_size);
+    relocate_vector_state(vectors, sp, old_hi, delta);
+  }
   relocate_jmp_bufs(s, sp, old_hi, delta);
 
   s.lo = new_lo;
   s.hi = new_hi;
+  valgrind_deregister_stack(s.valgrind_id);
+  s.valgrind_id = valgrind_register_stack(new_lo, new_hi);
   if (config.verify) {
     FrameCursor moved = {start.pc, start.sp + delta,
                          start.rbp - sp < used ? start.rbp + delta : start.rbp};

@@ -4,6 +4,7 @@
 
 #include "config.h"
 #include "fatal.h"
+#include "valgrind_requests.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -243,7 +244,9 @@ void pool_free(void *block, size_t size) {
   if (backing != size) return pool_free((char *)block - (backing - size), backing);
   add(bytes_in_use, -(long)size);
   if (size > kLargestSmallClass) return large_free(block, size);
+  valgrind_block_writable(block, size);
   clear_written(block, size);  // blocks are handed out zero-filled (see header)
+  valgrind_zeroed(block, size);
   int c = class_of(size);
   ThreadCache &tc = cache;
   if (tc.count[c] == cache_capacity(c)) {

@@ -65,6 +65,7 @@ struct Stack {
   bool shrank_since_growth = false;
   uint64_t growths_seen = 0;
   JmpBufs *jmp_bufs = nullptr;  // setjmp buffers to relocate (jmp_bufs.h)
+  unsigned valgrind_id = 0;     // valgrind_requests.h
 
   size_t size() const { return hi - lo; }
   uintptr_t guard() const { return lo + MORESTACK_STACK_GUARD; }

@@ -5,6 +5,7 @@
 #include "faults.h"
 #include "relocate.h"
 #include "side_stack.h"
+#include "valgrind_requests.h"
 
 #include <elf.h>
 #include <link.h>
@@ -31,6 +32,7 @@ struct Check {
   // written (a char buffer) would carry them into this check.
   void words(uintptr_t a, uintptr_t b, const char *where) {
     const uintptr_t span = hi - lo;
+    if (b > a) valgrind_scanned((const void *)a, b - a);
     for (uintptr_t w = (a + 7) & ~uintptr_t(7); w + 8 <= b; w += 8) {
       if (w >= skip_lo && w < skip_hi) continue;
       const uintptr_t v = *(const uintptr_t *)w;
