@@ -171,6 +171,32 @@ __morestack:
 	addq	$1, (%rsp)      /* skip the `ret` after the call */
 	ret
 	.cfi_endproc
+
+/* The slow paths of __morestack_non_split and __morestack_reserve, each a
+ * function of its own for the unwinder (entered with nothing pushed), but
+ * inside __morestack's symbol: gdb lets a backtrace go on from a frame it
+ * names "__morestack" into a stack it considers inner (gcc's split
+ * stacks), and these frames call the runtime on the system stack too. */
+.Lnon_split_slow:
+	.cfi_startproc
+	SAVE_REGISTERS
+	movq	%r10, %rsi
+	movq	__morestack_nonsplit_reserve(%rip), %rdx
+	movl	$SAVE_AREA_RA_PROLOGUE, %ecx
+	MOVE_ON_SYSTEM_STACK __morestack_grow
+	addq	$1, (%rsp)
+	ret
+	.cfi_endproc
+
+.Lreserve_slow:
+	.cfi_startproc
+	SAVE_REGISTERS
+	movq	%rdi, %rsi
+	xorl	%edx, %edx
+	movl	$SAVE_AREA_RA_BODY, %ecx
+	MOVE_ON_SYSTEM_STACK __morestack_grow
+	ret
+	.cfi_endproc
 	.size	__morestack, .-__morestack
 
 /* void __morestack_non_split(void): lld's replacement for __morestack in
@@ -184,24 +210,18 @@ __morestack_non_split:
 	movq	%rsp, %r11
 	subq	%r10, %r11
 	subq	__morestack_nonsplit_reserve(%rip), %r11
-	jb	1f                      /* wrapped below zero: grow (and fail) */
+	jb	.Lnon_split_slow        /* wrapped below zero: grow (and fail) */
 	cmpq	GUARD, %r11
-	jbe	1f
-	addq	$1, (%rsp)
-	ret
-1:	SAVE_REGISTERS
-	movq	%r10, %rsi
-	movq	__morestack_nonsplit_reserve(%rip), %rdx
-	movl	$SAVE_AREA_RA_PROLOGUE, %ecx
-	MOVE_ON_SYSTEM_STACK __morestack_grow
+	jbe	.Lnon_split_slow
 	addq	$1, (%rsp)
 	ret
 	.cfi_endproc
 	.size	__morestack_non_split, .-__morestack_non_split
 
 /* void __morestack_reserve(size_t bytes): an ordinary call (the plugin's
- * call-site checks make it before calls into code without checks). Returns, on a grown stack if need be, with at
- * least `bytes` + StackGuard free below the caller's %rsp. */
+ * call-site checks make it before calls into code without checks).
+ * Returns, on a grown stack if need be, with at least `bytes` + StackGuard
+ * free below the caller's %rsp. */
 	.globl	__morestack_reserve
 	.type	__morestack_reserve,@function
 	.p2align 4
@@ -209,15 +229,9 @@ __morestack_reserve:
 	.cfi_startproc
 	movq	%rsp, %r11
 	subq	%rdi, %r11
-	jb	1f
+	jb	.Lreserve_slow
 	cmpq	GUARD, %r11
-	jbe	1f
-	ret
-1:	SAVE_REGISTERS
-	movq	%rdi, %rsi
-	xorl	%edx, %edx
-	movl	$SAVE_AREA_RA_BODY, %ecx
-	MOVE_ON_SYSTEM_STACK __morestack_grow
+	jbe	.Lreserve_slow
 	ret
 	.cfi_endproc
 	.size	__morestack_reserve, .-__morestack_reserve

@@ -2,7 +2,9 @@
 // __morestack into the checked code on the managed stack and down to main:
 // the system-stack switch has CFI, and gdb accepts a frame named
 // __morestack whose caller's stack looks inner (as for gcc's split stacks).
-// Here at the overflow fatal of a deep recursion.
+// Here at the overflow fatal of a deep recursion, found by a prologue check
+// and by a call-site check (before strtod: __morestack_reserve, whose slow
+// path lies inside __morestack's symbol for that reason).
 //
 // REQUIRES: gdb
 // RUN: %morestack_clang -O1 -g %s -o %t
@@ -13,9 +15,16 @@
 // CHECK-NEXT: in rec
 // CHECK-NEXT: in rec
 // CHECK: in rec (n=0)
-// CHECK-NEXT: in main ()
+// CHECK-NEXT: in main (
+// RUN: env MORESTACK_MAIN_STACK=64K MORESTACK_THREAD_STACK=64K MORESTACK_MAX_STACK=8M gdb -batch -nx -ex run -ex "bt 9" -ex "bt -2" --args %t reserve 2>&1 | FileCheck %s --check-prefix=RESERVE
+// RESERVE: in __morestack_grow ({{.*}}frame=1792
+// RESERVE-NEXT: in __morestack ()
+// RESERVE-NEXT: in rec_calling
+// RESERVE: in rec_calling (n=0)
+// RESERVE-NEXT: in main (
 
 #include <stdio.h>
+#include <stdlib.h>
 
 __attribute__((noinline)) long rec(long n) {
   volatile char b[4000];
@@ -23,7 +32,14 @@ __attribute__((noinline)) long rec(long n) {
   return n + rec(n + 1) + b[7];
 }
 
-int main(void) {
-  printf("%ld\n", rec(0));
+__attribute__((noinline)) double rec_calling(long n) {
+  volatile char b[200];
+  b[n % 200] = 1;
+  return strtod("1.5", 0) + rec_calling(n + 1) + b[7];
+}
+
+int main(int argc, char **argv) {
+  if (argc > 1) printf("%g\n", rec_calling(0));
+  else printf("%ld\n", rec(0));
   return 0;
 }
