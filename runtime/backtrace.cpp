@@ -21,30 +21,44 @@ extern "C" char *__cxa_demangle(const char *, char *, size_t *, int *) __attribu
 namespace morestack {
 namespace {
 
-// The frames from `start` into out[0..max); returns how many there are.
-// *stopped: whether the last one stands for the rest of the stack.
+// The last frames of a walk longer than the frames asked for (a ring).
+struct Tail {
+  static constexpr size_t kFrames = 4;
+  morestack_frame ring[kFrames];
+  size_t count = 0;  // frames past `max`
+  void add(const morestack_frame &f) { ring[count++ % kFrames] = f; }
+  size_t kept() const { return count < kFrames ? count : kFrames; }
+  const morestack_frame &at(size_t i) const {  // i-th of the kept ones, outermost last
+    return ring[(count - kept() + i) % kFrames];
+  }
+};
+
+// The frames from `start` into out[0..max) (and the outermost ones past
+// that into *tail); returns how many there are. *stopped: whether the last
+// one stands for the rest of the stack.
 size_t collect(const FrameCursor &start, uintptr_t hi, morestack_frame *out, size_t max,
-               bool *stopped = nullptr) {
+               bool *stopped = nullptr, Tail *tail = nullptr) {
   size_t n = 0;
+  auto put = [&](const morestack_frame &f) {
+    if (n < max) out[n] = f;
+    else if (tail) tail->add(f);
+    ++n;
+  };
   WalkResult w = walk_frames(start, hi, [&](const WalkedFrame &f) {
     if (!f.record && !f.foreign) return;  // the runtime's own frames
-    if (n < max) {
-      if (f.record) {
-        out[n] = {(const void *)f.pc, record_name(f.record), f.cfa - f.sp, 1};
-      } else {
-        Dl_info info;
-        const char *name = dladdr((void *)(f.pc - 1), &info) ? info.dli_sname : nullptr;
-        out[n] = {(const void *)f.pc, name, f.cfa - f.sp, 0};
-      }
+    if (f.record) {
+      put({(const void *)f.pc, record_name(f.record), f.cfa - f.sp, 1});
+    } else {
+      Dl_info info;
+      const char *name = dladdr((void *)(f.pc - 1), &info) ? info.dli_sname : nullptr;
+      put({(const void *)f.pc, name, f.cfa - f.sp, 0});
     }
-    ++n;
   });
   if (stopped) *stopped = w.end != WalkEnd::Base;
   if (w.end != WalkEnd::Base) {
     const MapRecord *r = w.end == WalkEnd::NoFramePointer ? map_lookup(w.end_pc - 1) : nullptr;
     size_t rest = hi == UINTPTR_MAX ? 0 : hi - w.end_sp;  // unmanaged: top unknown
-    if (n < max) out[n] = {(const void *)w.end_pc, r ? record_name(r) : nullptr, rest, 0};
-    ++n;
+    put({(const void *)w.end_pc, r ? record_name(r) : nullptr, rest, 0});
   }
   return n;
 }
@@ -99,7 +113,8 @@ void *print_backtrace(void *p) {
   const PrintRequest &r = *(const PrintRequest *)p;
   morestack_frame frames[kPrintedFrames];
   bool walk_stopped = false;
-  size_t count = collect(r.start, r.hi, frames, kPrintedFrames, &walk_stopped);
+  Tail tail;
+  size_t count = collect(r.start, r.hi, frames, kPrintedFrames, &walk_stopped, &tail);
   char what[64];
   if (r.fiber) snprintf(what, sizeof what, "fiber %llu", (unsigned long long)r.fiber->stack.id);
   else if (const Stack *s = thread_state().current) describe(*s, what, sizeof what);
@@ -111,17 +126,17 @@ void *print_backtrace(void *p) {
     const char *name = symbol_at(r.fault_pc);
     out("  #0 %p %s (the faulting instruction)\n", (void *)r.fault_pc, name ? name : "?");
   }
-  for (size_t j = 0; j < shown; ++j) {
-    size_t i = j;  // index into frames; printed as i + first
-    const morestack_frame &f = frames[i];
+  auto same = [&](size_t a, size_t b) {
+    return frames[a].function && frames[b].function && frames[a].described &&
+           frames[b].described && !strcmp(frames[a].function, frames[b].function);
+  };
+  auto print = [&](const morestack_frame &f, size_t k, bool rest) {
     char *demangled = nullptr;
     if (f.function && __cxa_demangle) {
       int status = 0;
       demangled = __cxa_demangle(f.function, nullptr, nullptr, &status);
     }
     const char *name = demangled ? demangled : f.function;
-    bool rest = i + 1 == count && !f.described && walk_stopped;
-    size_t k = i + first;
     if (f.described)
       out("  #%zu %p %s, %zu bytes\n", k, f.pc, name, f.frame_size);
     else if (!rest)
@@ -132,8 +147,32 @@ void *print_backtrace(void *p) {
     else
       out("  #%zu %p %s%s(the walk stops here)\n", k, f.pc, name ? name : "", name ? " " : "");
     free(demangled);
+  };
+  // A run of frames of one function (a recursion) is folded: its first two
+  // frames, how many more, its last one.
+  for (size_t i = 0; i < shown;) {
+    size_t end = i;
+    while (end + 1 < shown && same(end + 1, i)) ++end;
+    if (end - i + 1 > 4) {
+      print(frames[i], i + first, false);
+      print(frames[i + 1], i + 1 + first, false);
+      const bool open = end + 1 == shown && shown < count;  // the run may go on
+      out("  ... %zu more frames of the same function%s\n", end - i - 2,
+          open ? " (and perhaps beyond)" : "");
+      print(frames[end], end + first, false);
+      i = end + 1;
+      continue;
+    }
+    print(frames[i], i + first, i + 1 == count && !frames[i].described && walk_stopped);
+    ++i;
   }
-  if (shown < count) out("  ... %zu more\n", count - shown);
+  if (shown < count) {
+    out("  ... %zu more frames\n", count - shown - tail.kept());
+    for (size_t j = 0; j < tail.kept(); ++j) {
+      const size_t k = count - tail.kept() + j;
+      print(tail.at(j), k + first, k + 1 == count && !tail.at(j).described && walk_stopped);
+    }
+  }
   return nullptr;
 }
 
@@ -169,6 +208,17 @@ void morestack_print_backtrace(const morestack_fiber *f) {
 } // extern "C"
 
 namespace morestack {
+
+void function_name_at(uintptr_t pc, char *buf, size_t len) {
+  const char *name = symbol_at(pc);
+  char *demangled = nullptr;
+  if (name && __cxa_demangle) {
+    int status = 0;
+    demangled = __cxa_demangle(name, nullptr, nullptr, &status);
+  }
+  snprintf(buf, len, "%s", demangled ? demangled : name ? name : "?");
+  free(demangled);
+}
 
 void print_stack_backtrace(const char *title, const FrameCursor &start, uintptr_t hi) {
   out("morestack: %s\n", title);

@@ -32,4 +32,8 @@ void print_fault_backtrace(const ucontext_t *uc);
 // stack's top), with write(2).
 void print_stack_backtrace(const char *title, const FrameCursor &start, uintptr_t hi);
 
+// The name of the function holding `pc` (its stack map, else the dynamic
+// symbol table), demangled when the program has libstdc++; "?" if unknown.
+void function_name_at(uintptr_t pc, char *buf, size_t len);
+
 } // namespace morestack

@@ -9,6 +9,7 @@
 
 #include "config.h"
 #include "fatal.h"
+#include "faults.h"
 #include "jmp_bufs.h"
 #include "quarantine.h"
 #include "relocate.h"
@@ -70,10 +71,17 @@ void count_walk(const ScanResult &r) {
   if (r.walk.end == WalkEnd::Broken) count(total_walks_broken, 1);
 }
 
-[[noreturn]] void fatal_limit(const Stack &s, size_t wanted) {
-  char name[48];
-  fatal("stack overflow: the stack of %s needs %zu bytes, more than the limit of %zu bytes "
-        "(MORESTACK_MAX_STACK, morestack_set_max_stack_size)",
+// A growth asked for from the save area at `sp` (on the system stack)
+// would pass the limit: name the function that asked, print the stack (a
+// deep recursion folded), stop.
+[[noreturn]] void fatal_limit_at(const Stack &s, size_t wanted, uintptr_t sp, size_t ra_offset,
+                                 size_t frame, bool prologue) {
+  char name[48], who[160];
+  function_name_at(load_word(sp + MORESTACK_SAVE_AREA) - 1, who, sizeof who);
+  print_stack_backtrace("the stack at the overflow:", cursor_at_save_area(sp, ra_offset), s.hi);
+  fatal("stack overflow: %s %s %zu bytes, and the stack of %s would need %zu bytes, more than the "
+        "limit of %zu bytes (MORESTACK_MAX_STACK, morestack_set_max_stack_size)",
+        who, prologue ? "needs a frame of" : "calls code without checks that needs", frame,
         describe(s, name, sizeof name), wanted, config.max_stack);
 }
 
@@ -340,7 +348,8 @@ extern "C" uintptr_t __morestack_grow(uintptr_t sp, size_t frame, size_t extra, 
           s->size(), (unsigned long long)s->id, frame + extra);
   const size_t used = s->hi - sp;
   const size_t need = used + frame + extra + MORESTACK_STACK_GUARD;
-  if (need < used || need > config.max_stack) fatal_limit(*s, need);
+  if (need < used || need > config.max_stack)
+    fatal_limit_at(*s, need, sp, ra_offset, frame + extra, ra_offset == SAVE_AREA_RA_PROLOGUE);
   size_t new_size = s->size() * 2;
   while (new_size < need) new_size *= 2;
   if (new_size > config.max_stack) new_size = config.max_stack;

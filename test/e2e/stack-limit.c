@@ -1,6 +1,7 @@
 // Unbounded recursion stops at the maximum stack size with a fatal message
-// that names the limit and the stack (main, a thread, a fiber), never with a
-// SIGSEGV. The limit is configurable by environment and API.
+// that names the function that asked for more, the limit and the stack
+// (main, a thread, a fiber), after a backtrace that folds the recursion,
+// never with a SIGSEGV. The limit is configurable by environment and API.
 //
 // RUN: %morestack_clang -O2 %s -o %t
 // RUN: env MORESTACK_MAX_STACK=16M not --crash %t main 2>&1 | FileCheck %s --check-prefix=MAIN
@@ -17,10 +18,18 @@
 // RUN: not --crash %t.O0 huge 2>&1 | FileCheck %s --check-prefix=HUGE
 // HUGE: morestack: fatal: side stack overflow: the side stack of main (thread 1) (where objects whose address escapes live) needs 3{{[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]}} bytes, more than the limit of 1073741824 bytes
 //
-// MAIN: morestack: fatal: stack overflow: the stack of main (thread 1) needs {{[0-9]+}} bytes, more than the limit of 16777216 bytes (MORESTACK_MAX_STACK, morestack_set_max_stack_size)
-// THREAD: morestack: fatal: stack overflow: the stack of thread 2 needs {{[0-9]+}} bytes, more than the limit of 16777216 bytes
-// FIBER: morestack: fatal: stack overflow: the stack of fiber 1 needs {{[0-9]+}} bytes, more than the limit of 16777216 bytes
-// API: morestack: fatal: stack overflow: the stack of main (thread 1) needs {{[0-9]+}} bytes, more than the limit of 33554432 bytes
+// MAIN: morestack: the stack at the overflow:
+// MAIN-NEXT: morestack: backtrace of main (thread 1) ({{[0-9]+}} frames):
+// MAIN-NEXT: #0 0x{{[0-9a-f]+}} forever, {{[0-9]+}} bytes
+// MAIN-NEXT: #1 0x{{[0-9a-f]+}} forever, {{[0-9]+}} bytes
+// MAIN-NEXT: ... 61 more frames of the same function (and perhaps beyond)
+// MAIN-NEXT: #63 0x{{[0-9a-f]+}} forever
+// MAIN-NEXT: ... {{[0-9]+}} more frames
+// MAIN: #{{[0-9]+}} 0x{{[0-9a-f]+}} main, {{[0-9]+}} bytes
+// MAIN-NEXT: morestack: fatal: stack overflow: forever needs a frame of {{[0-9]+}} bytes, and the stack of main (thread 1) would need {{[0-9]+}} bytes, more than the limit of 16777216 bytes (MORESTACK_MAX_STACK, morestack_set_max_stack_size)
+// THREAD: morestack: fatal: stack overflow: forever needs a frame of {{[0-9]+}} bytes, and the stack of thread 2 would need {{[0-9]+}} bytes, more than the limit of 16777216 bytes
+// FIBER: morestack: fatal: stack overflow: forever needs a frame of {{[0-9]+}} bytes, and the stack of fiber 1 would need {{[0-9]+}} bytes, more than the limit of 16777216 bytes
+// API: morestack: fatal: stack overflow: forever needs a frame of {{[0-9]+}} bytes, and the stack of main (thread 1) would need {{[0-9]+}} bytes, more than the limit of 33554432 bytes
 
 #include <morestack/morestack.h>
 #include <pthread.h>
