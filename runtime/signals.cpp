@@ -285,6 +285,9 @@ void release_signal_stack() {
 }
 
 void install_fault_handler() {
+  // A plain load first: fibers are created often, and an exchange is a
+  // locked instruction every time.
+  if (__atomic_load_n(&fault_handler_installed, __ATOMIC_ACQUIRE)) return;
   if (__atomic_exchange_n(&fault_handler_installed, true, __ATOMIC_ACQ_REL)) return;
   static const int kFaults[] = {SIGSEGV, SIGBUS};
   for (int sig : kFaults) {
