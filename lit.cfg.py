@@ -37,10 +37,22 @@ subst.append(("%dump_maps", config.python + " " + os.path.join(config.morestack_
 subst.append(("%python", config.python))
 
 config.available_features.add("x86_64-linux")
-# Tools whose use with morestack is tested when they are installed.
+# Tools whose use with morestack is tested when they are installed and can
+# run a program here (a container may forbid ptrace, say).
 import shutil
-for tool in ("valgrind", "gdb"):
-    if shutil.which(tool):
+import subprocess
+_tool_probes = {
+    "valgrind": (["valgrind", "-q", "/bin/true"], None),
+    "gdb": (["gdb", "-batch", "-nx", "-ex", "run", "/bin/true"], "exited normally"),
+}
+for tool, (argv, expect) in _tool_probes.items():
+    if not shutil.which(tool):
+        continue
+    try:
+        p = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        continue
+    if p.returncode == 0 and (expect is None or expect in p.stdout + p.stderr):
         config.available_features.add(tool)
 # CPU features some end-to-end tests need (vector registers across a move).
 try:
