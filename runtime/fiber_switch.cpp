@@ -23,11 +23,8 @@ MORESTACK_CALLABLE_FROM_SMALL_STACKS();
 extern "C" void __morestack_switch(uintptr_t *save_sp, uintptr_t new_sp);
 
 namespace morestack {
-namespace {
-__thread Fiber *running_fiber __attribute__((tls_model("initial-exec")));
-} // namespace
 
-Fiber *&current_fiber() { return running_fiber; }
+__thread Fiber *running_fiber __attribute__((tls_model("initial-exec")));
 
 MORESTACK_RUNTIME_FRAME void switch_to_resumer(Fiber *f) { __morestack_switch(&f->stack.saved_sp, *f->resumer_sp); }
 
