@@ -254,19 +254,17 @@ void Rewriter::layoutStaticFrame() {
     B.CreateMemCpy(Obj, Copy->getAlign(), A, A->getParamAlign().valueOrOne(),
                    DL.getTypeAllocSize(A->getParamByValType()));
   }
+  SmallPtrSet<const AllocaInst *, 2> JmpBufs;
+  for (const AllocaDecision &D : E.Allocas)
+    if (D.Why == EscapeReason::ReturnsTwice)
+      JmpBufs.insert(D.AI);
   for (size_t I = 0; I < Objects.size(); ++I) {
     AllocaInst *AI = Objects[I];
     Value *Obj = Placed[I];
-    for (const AllocaDecision &D : E.Allocas)
-      if (D.AI == AI && D.Why == EscapeReason::ReturnsTwice)
-        JmpBufObjects.push_back({Obj, AI->getAllocationSize(DL)->getFixedValue()});
+    if (JmpBufs.contains(AI))
+      JmpBufObjects.push_back({Obj, AI->getAllocationSize(DL)->getFixedValue()});
     fixDebugInfo(AI, Base, Offsets[I]);
-    SmallVector<Instruction *, 4> Markers;
-    for (User *U : AI->users())
-      if (auto *II = dyn_cast<IntrinsicInst>(U); II && II->isLifetimeStartOrEnd())
-        Markers.push_back(II);
-    for (Instruction *Mk : Markers)
-      Mk->eraseFromParent();
+    eraseLifetimeMarkers(AI);
     AI->replaceAllUsesWith(Obj);
     AI->eraseFromParent();
     ++NumSideStatic;
@@ -293,12 +291,7 @@ void Rewriter::bumpDynamic(AllocaInst *AI) {
     B.CreateStore(P, ResumeSlots);
     B.CreateStore(Limit, B.CreateConstGEP1_64(Ptr, ResumeSlots, 1));
   }
-  SmallVector<Instruction *, 4> Markers;
-  for (User *U : AI->users())
-    if (auto *II = dyn_cast<IntrinsicInst>(U); II && II->isLifetimeStartOrEnd())
-      Markers.push_back(II);
-  for (Instruction *Mk : Markers)
-    Mk->eraseFromParent();
+  eraseLifetimeMarkers(AI);
   P->takeName(AI);
   AI->replaceAllUsesWith(P);
   AI->eraseFromParent();
@@ -463,6 +456,15 @@ std::string describe(const FunctionEscapes &E) {
 }
 
 } // namespace
+
+void eraseLifetimeMarkers(AllocaInst *AI) {
+  SmallVector<Instruction *, 8> Dead;
+  for (User *U : AI->users())
+    if (auto *II = dyn_cast<IntrinsicInst>(U); II && II->isLifetimeStartOrEnd())
+      Dead.push_back(II);
+  for (Instruction *I : Dead)
+    I->eraseFromParent();
+}
 
 PreservedAnalyses SideStackPass::run(Module &M, ModuleAnalysisManager &) {
   bool Changed = false;

@@ -50,6 +50,10 @@
 
 #include "llvm/IR/PassManager.h"
 
+namespace llvm {
+class AllocaInst;
+} // namespace llvm
+
 #include <memory>
 
 namespace morestack {
@@ -58,6 +62,10 @@ namespace morestack {
 /// hold moving-stack addresses (a va_list; EscapeAnalysis.h, "scanned"):
 /// the stack map does not list it, so the runtime relocates its words.
 inline constexpr llvm::StringLiteral kScannedMetadata = "morestack.scanned";
+
+/// Erases the llvm.lifetime.start/end markers of AI (an object moved to the
+/// side stack, or a scanned one whose slot must not be shared).
+void eraseLifetimeMarkers(llvm::AllocaInst *AI);
 
 class SideStackPass : public llvm::PassInfoMixin<SideStackPass> {
 public:

@@ -99,15 +99,6 @@ bool hasStackMovingAsm(const Function &F) {
   return false;
 }
 
-void eraseLifetimeMarkers(AllocaInst *AI) {
-  SmallVector<Instruction *, 8> Dead;
-  for (User *U : AI->users())
-    if (auto *II = dyn_cast<IntrinsicInst>(U); II && II->isLifetimeStartOrEnd())
-      Dead.push_back(II);
-  for (Instruction *I : Dead)
-    I->eraseFromParent();
-}
-
 void describe(Function &F, bool FramePointers) {
   ++NumDescribed;
   F.addFnAttr(kDescribeFnAttr);

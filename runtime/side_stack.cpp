@@ -43,24 +43,20 @@ size_t round_pow2(size_t n) {
   return p;
 }
 
-struct NewChunk {
-  SideStack *s;
-  size_t size;
-  SideChunk *chunk;
-};
 
 // Whether a chunk of this size is a pool block (else it is malloc'd).
 bool from_pool(size_t size) { return size >= kSmallestClass && (size & (size - 1)) == 0; }
 
-void *allocate_chunk(void *p) {
-  NewChunk *n = (NewChunk *)p;
-  const bool pooled = from_pool(n->size);
-  n->chunk = (SideChunk *)(pooled ? pool_alloc(n->size) : malloc(n->size));
-  if (!n->chunk) fatal("out of memory for a %zu-byte side stack chunk", n->size);
+// A chunk of `size` bytes (on the system stack: the pool may map memory).
+SideChunk *allocate_chunk(size_t size) {
+  const bool pooled = from_pool(size);
+  SideChunk *c = (SideChunk *)(pooled ? pool_alloc(size) : malloc(size));
+  if (!c) fatal("out of memory for a %zu-byte side stack chunk", size);
   // A pool block may have been a moving stack's old block: what lives here
   // now is no stale stack (jmp_bufs are checked against that history).
-  if (pooled) forget_retired((uintptr_t)n->chunk, (uintptr_t)n->chunk + n->size);
-  return nullptr;
+  if (pooled) forget_retired((uintptr_t)c, (uintptr_t)c + size);
+  c->size = size;
+  return c;
 }
 
 struct FreeChunk {
@@ -201,10 +197,7 @@ void *side_more(void *p) {
     if (s.bytes + size > config.max_stack)  // room for this frame only
       size = (need + kPageSize - 1) & ~(kPageSize - 1);
     if (s.bytes + size > config.max_stack) size = need;
-    NewChunk n = {&s, size, nullptr};
-    allocate_chunk(&n);
-    c = n.chunk;
-    c->size = size;
+    c = allocate_chunk(size);
     s.bytes += size;
   }
   if (!s.newest && &s == &thread_state().side) arm_thread_release(nullptr);
