@@ -19,7 +19,7 @@
 #   EXECUTABLE      link options: -fuse-ld=lld,
 #                     -Wl,--whole-archive <libmorestack_rt.a> -Wl,--no-whole-archive
 #                     -Wl,--defsym=__morestack_no_whole_program=1 (only with NO_WHOLE_PROGRAM)
-#                     -Wl,--export-dynamic-symbol=__morestack*,morestack_*
+#                     -Wl,--export-dynamic-symbol=__morestack*,morestack_*,_Unwind_R*
 #                   link libraries: -ldl -lpthread
 #                   relinked when the runtime changes
 #   SHARED, MODULE  link options -fuse-ld=lld, -z now. The runtime is
@@ -181,7 +181,8 @@ function(morestack_enable target)
     # where a shared library appears on the command line.
     target_link_options(${target} PRIVATE -ldl -lpthread
                         "LINKER:--export-dynamic-symbol=__morestack*"
-                        "LINKER:--export-dynamic-symbol=morestack_*")
+                        "LINKER:--export-dynamic-symbol=morestack_*"
+                        "LINKER:--export-dynamic-symbol=_Unwind_R*")
     set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS "${runtime_file_dep}")
   elseif(type STREQUAL "SHARED_LIBRARY" OR type STREQUAL "MODULE_LIBRARY")
     target_link_options(${target} PRIVATE -fuse-ld=lld "LINKER:-z,now")

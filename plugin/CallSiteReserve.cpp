@@ -58,8 +58,36 @@ const StringMap<LibraryEntry> &libraryTable() {
   return Table;
 }
 
-/// The function every C++ throw goes through: its need covers the unwinder.
-constexpr const char *kThrowSymbol = "__cxa_throw";
+/// What the thrower's stack needs for a throw out of a C++ library function
+/// (the unwinder itself runs on the system stack: runtime/unwinder.cpp).
+constexpr uint64_t kLibraryThrowNeed =
+#define MORESTACK_LIBRARY_NEED(Name, Bytes)
+#define MORESTACK_LIBRARY_CALLS_BACK(Name)
+#define MORESTACK_LIBRARY_THROW_NEED(Bytes) Bytes +
+#include "LibraryStackNeeds.inc"
+#undef MORESTACK_LIBRARY_THROW_NEED
+#undef MORESTACK_LIBRARY_CALLS_BACK
+#undef MORESTACK_LIBRARY_NEED
+    0;
+
+/// What a function of the runtime's API needs (MORESTACK_API_NEEDS), or 0
+/// if Name is not one.
+uint64_t apiNeed(StringRef Name) {
+#define MORESTACK_API_CASE(Fn, Bytes)                                          \
+  if (Name == #Fn)                                                             \
+    return Bytes;
+  MORESTACK_API_NEEDS(MORESTACK_API_CASE)
+#undef MORESTACK_API_CASE
+  return 0;
+}
+
+/// The unwinder's entry points, which the runtime defines
+/// (MORESTACK_UNWINDER_ENTRIES): callable from any stack.
+bool isUnwinderEntry(StringRef Name) {
+#define MORESTACK_IS_ENTRY(name) Name == #name ||
+  return MORESTACK_UNWINDER_ENTRIES(MORESTACK_IS_ENTRY) false;
+#undef MORESTACK_IS_ENTRY
+}
 
 /// What a call needs checked before it, if anything.
 struct Need {
@@ -120,20 +148,21 @@ Need needOf(const CallBase &CB) {
   if (Callee->isIntrinsic())
     return {};
   StringRef Name = Callee->getName();
-  if (Name.starts_with(MORESTACK_FN_MORESTACK))
+  if (Name.starts_with(MORESTACK_FN_MORESTACK) || isUnwinderEntry(Name))
     return {}; // the runtime: callable from any stack
   if (!Callee->isDeclaration() && !Callee->hasAvailableExternallyLinkage())
     return {}; // defined here: checked itself, or nosplit within the budget
+  if (uint64_t N = apiNeed(Name))
+    return N <= MORESTACK_NOSPLIT_BUDGET ? Need{} : Need{Need::Constant, N, {}};
   auto It = libraryTable().find(Name);
   if (It != libraryTable().end()) {
     uint64_t N = It->second.Need;
     // The table measures what its test calls do; for a C++ function that
-    // may throw that is usually the path that does not (std::string::at:
-    // 320 bytes), while a throw runs the unwinder below it. Such a call
-    // reserves at least what a throw needs.
+    // may throw that is usually the path that does not (std::string::at),
+    // while a throw formats its message and allocates the exception below
+    // it. Such a call reserves at least what a throw needs.
     if (Name.starts_with("_Z") && !CB.doesNotThrow() && !Callee->doesNotThrow())
-      if (auto T = libraryTable().find(kThrowSymbol); T != libraryTable().end())
-        N = std::max(N, T->second.Need);
+      N = std::max(N, kLibraryThrowNeed);
     if (N <= MORESTACK_NOSPLIT_BUDGET)
       return {}; // always free below a checked frame
     if (runsOnSystemStack(CB, *Callee, N, It->second.CallsBack))

@@ -1,7 +1,10 @@
 // runtime/binding.cpp: see binding.h.
 #include "binding.h"
 
+#include "bind_now.h"
 #include "fatal.h"
+#include "thread_state.h"
+#include "unwinder.h"
 
 #include <elf.h>
 #include <link.h>
@@ -54,6 +57,17 @@ void check_bound_at_load(uintptr_t addr, const char *what) {
         "linker's resolver on the caller's stack, which the stack checks of code built with the "
         "plugin do not count; link it with -Wl,-z,now (morestack-clang and morestack_enable do), "
         "or run with LD_BIND_NOW=1", q.name, what);
+}
+
+void bind_libraries() {
+  on_system_stack(
+      [](void *) -> void * {
+        const char *env = getenv("LD_BIND_NOW");
+        if (!env || !*env) bind_loaded_modules(/*verify=*/false);
+        check_unwinder_interposed();
+        return nullptr;
+      },
+      nullptr);
 }
 
 } // namespace morestack

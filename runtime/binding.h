@@ -10,6 +10,11 @@
 // LD_BIND_NOW set; the runtime checks the executable at start-up and each
 // shared library when its stack maps register, and stops with a message
 // naming the module and the fix otherwise.
+//
+// The libraries themselves (libc, libstdc++, libgcc_s) stay lazily bound;
+// bind_libraries() binds them (bind_now.h) before code runs on managed
+// stacks, and checks that throws reach the runtime's unwinder entries
+// (unwinder.h): the two assumptions the table of library needs makes.
 #pragma once
 
 #include <stdint.h>
@@ -19,5 +24,11 @@ namespace morestack {
 // Fatal unless the module containing `addr` is bound at load time (or
 // LD_BIND_NOW is set). `what` names the module's role in the message.
 void check_bound_at_load(uintptr_t addr, const char *what);
+
+// Bind every loaded library's lazy PLT slots and check the unwinder's
+// interposition; on the system stack. At start-up and whenever a module
+// with code built with the plugin registers (a dlopen may have brought new
+// libraries).
+void bind_libraries();
 
 } // namespace morestack

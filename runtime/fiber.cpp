@@ -18,7 +18,7 @@
 //
 // Switching (resume, yield) lives in fiber_switch.cpp, which needs little
 // stack and carries the split-stack notes; creation and destruction live
-// here and allocate, so callers check for more (runtime/api_needs.S; lld
+// here and allocate, so callers check for more (MORESTACK_API_NEEDS in abi.h; lld
 // gives callers built with plain -fsplit-stack the non-split reserve).
 #include "fiber.h"
 

@@ -3,7 +3,7 @@
 // Everything here runs unchecked on the caller's stack, which may be a
 // 2 KiB fiber's, and is kept to a few words of frame (-Werror=frame-larger-
 // than in CMakeLists.txt): callers built with the plugin count on the needs
-// in runtime/api_needs.S (within the nosplit budget for resume and yield,
+// in MORESTACK_API_NEEDS, include/morestack/abi.h (within the nosplit budget for resume and yield,
 // so no check at all), and the split-stack notes this object carries
 // (split_stack_note.h) keep lld from making callers built with plain
 // -fsplit-stack grow to the non-split reserve first. The rare paths that

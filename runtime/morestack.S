@@ -408,6 +408,24 @@ __morestack_call_on_system:
 	.cfi_endproc
 	.size	__morestack_call_on_system, .-__morestack_call_on_system
 
+/* The unwinder's entry points (runtime/unwinder.cpp): libstdc++'s throws
+ * and compiled landing pads reach these instead of libgcc's, which run on
+ * the system stack through the trampolines __morestack_unwinder_<name>.
+ * The argument stays in %rdi. */
+.macro UNWINDER_ENTRY name
+	.globl	\name
+	.type	\name,@function
+	.p2align 4
+\name:
+	.cfi_startproc
+	leaq	__morestack_unwinder_\name(%rip), %r10
+	jmp	__morestack_call_on_system
+	.cfi_endproc
+	.size	\name, .-\name
+.endm
+#define MORESTACK_UNWINDER_ASM(name) UNWINDER_ENTRY name;
+	MORESTACK_UNWINDER_ENTRIES(MORESTACK_UNWINDER_ASM)
+
 /* The twins that the stubs in shared libraries jump to (plugin/
  * RuntimeStubs.h, MORESTACK_STUBBED_ENTRIES): same code, a name the
  * executable exports to them (the wrappers link it with

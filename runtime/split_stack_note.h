@@ -10,7 +10,7 @@
 // lld that their own functions have no split-stack prologue to adjust.
 // (Objects built with the plugin carry no split-stack note,
 // plugin/SplitStackPass.cpp: their calls into the runtime are checked at
-// the call with the needs of runtime/api_needs.S.)
+// the call with the needs in MORESTACK_API_NEEDS, include/morestack/abi.h.)
 //
 // Every function in such an object runs unchecked on whatever stack calls it
 // and must fit MORESTACK_NOSPLIT_BUDGET together with what it calls

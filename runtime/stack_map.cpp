@@ -183,6 +183,7 @@ extern "C" void __morestack_register_maps(const char *start, const char *stop) {
   __atomic_store_n(&module_count, module_count + 1, __ATOMIC_RELAXED);
   __atomic_store_n(&stale, true, __ATOMIC_RELEASE);
   pthread_mutex_unlock(&lock);
+  bind_libraries();
 }
 
 // The stack a call through a pointer to `target` needs kept free: nothing if

@@ -148,6 +148,7 @@ extern "C" int __libc_start_main(main_fn main, int argc, char **argv, void (*ini
   init_config();
   install_fault_handler();
   check_bound_at_load((uintptr_t)main, "the executable");
+  bind_libraries();
   thread_state().thread_number = 1;
   if (!&__morestack_no_whole_program) {
     user_main = main;

@@ -136,6 +136,32 @@
  * MORESTACK_UNKNOWN_CALLEE_NEED (plugin/CallSiteReserve.h). */
 #define MORESTACK_NEED_SYMBOL_SUFFIX ".morestack_need"
 
+/* How much stack each function of the runtime's API (morestack.h) needs
+ * below its caller, for the call-site checks of code built with the plugin
+ * (plugin/CallSiteReserve.cpp uses them as it uses the library table, in
+ * executables and shared libraries alike). The runtime is built without the
+ * plugin, so these functions have no check of their own; calls within the
+ * nosplit budget need no check at all. The figures: the functions' frames
+ * (-fstack-usage: at most 136 bytes), what they call (the stack switch: 8
+ * words; malloc and free as in plugin/LibraryStackNeeds.inc; the frame walk
+ * and dladdr for the backtraces), rounded up generously. Runtime code that
+ * needs more (printing, fatal errors) moves to the thread's system stack
+ * first. X(function, bytes). */
+#define MORESTACK_API_NEEDS(X)                                                  \
+  X(morestack_fiber_yield, 512)                                                 \
+  X(morestack_fiber_resume, 512)                                                \
+  X(morestack_fiber_done, 256)                                                  \
+  X(morestack_fiber_current, 256)                                               \
+  X(morestack_fiber_create, 1536)                                               \
+  X(morestack_fiber_destroy, 1024)                                              \
+  X(morestack_fiber_stats, 256)                                                 \
+  X(morestack_current_stack_stats, 256)                                         \
+  X(morestack_get_process_stats, 512)                                           \
+  X(morestack_shrink_stack, 256)                                                \
+  X(morestack_print_backtrace, 512)                                             \
+  X(morestack_fiber_backtrace, 3072)                                            \
+  X(morestack_backtrace, 3072)
+
 /* Every runtime entry point that code built with the plugin calls. Each
  * module (object, shared library) gets a hidden stub of each from the plugin
  * (plugin/RuntimeStubs.cpp), which jumps through the GOT to the twin named
@@ -151,6 +177,15 @@
   X(__morestack_side_more)                                                      \
   X(__morestack_register_jmp_buf)                                               \
   X(__morestack_allocate_stack_space)
+/* The unwinder's entry points that the runtime defines (runtime/
+ * unwinder.cpp): each runs libgcc's function of the same name on the
+ * thread's system stack, so a throw needs almost nothing of the thrower's
+ * stack. The plugin treats calls to them like calls into the runtime; the
+ * stack-needs tool measures libstdc++ with the same arrangement. X(name). */
+#define MORESTACK_UNWINDER_ENTRIES(X)                                           \
+  X(_Unwind_RaiseException)                                                     \
+  X(_Unwind_Resume)                                                             \
+  X(_Unwind_Resume_or_Rethrow)
 #define MORESTACK_EXPORT_SUFFIX "_export"
 /* The stub a module's entry stubs jump to when the process's runtime did
  * not export the twins: it prints why and stops. */

@@ -24,11 +24,11 @@
 // CHECK-NEXT: cmpq %fs:{{0x70|112}}, %rsp
 
 // A function that calls libc keeps its prologue; the call to puts (which
-// needs 0x440 bytes, plugin/LibraryStackNeeds.inc) is checked where it is
+// needs 0x380 bytes, plugin/LibraryStackNeeds.inc) is checked where it is
 // made.
 // CHECK-LABEL: <call_libc>:
 // CHECK-NEXT: cmpq %fs:{{0x70|112}}, %rsp
-// CHECK: {{(addq \$-0x440|subq \$0x440)}}, %r
+// CHECK: {{(addq \$-0x380|subq \$0x380)}}, %r
 // CHECK: callq {{.*}} <puts@plt>
 
 // main calls libc too: its prologue is not rewritten either.

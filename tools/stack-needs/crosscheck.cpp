@@ -13,6 +13,7 @@
 // process, in a new thread); "warm": the parent called it once before.
 // Built with plain clang and -z now (like the harness: the caller's own PLT
 // slot is not part of a need); independent of the harness's code.
+#include "runtime_model.h"
 #include <float.h>
 #include <netdb.h>
 #include <pthread.h>
@@ -138,6 +139,7 @@ bool try_pad(size_t pad, long *headroom) {
 }  // namespace
 
 int main() {
+  ms_model_runtime();
   // Results go to the original stdout; the cases' own output to /dev/null.
   int res = dup(1);
   FILE *out = fdopen(res, "w");

@@ -12,6 +12,7 @@ table entry is that need plus the margin (see README.md):
   bytes = round_up(need + need * P / 100 + B, 64)
 """
 import argparse
+import re
 import sys
 
 T_CALLBACK, T_NORETURN, T_THREAD, T_LAZY, T_INFO, T_LOCAL = 1, 2, 4, 8, 16, 32
@@ -100,6 +101,13 @@ def main():
         for c in cross:
             print("stack-needs: cross-check " + c, file=sys.stderr)
 
+    throw_syms = [s for s in table if s in ("__cxa_throw", "__cxa_rethrow")
+                  or s.startswith("_ZSt17rethrow_exception") or re.match(r"_ZSt\d+__throw_", s)]
+    if not throw_syms:
+        print("gen_table: no throw entry points measured", file=sys.stderr)
+        return 1
+    throw_need = max(table[s]["need"] for s in throw_syms)
+
     out = []
     out.append("// Generated file: do not edit. Regenerate with %s (on this machine)." % a.command)
     out.append("//")
@@ -111,15 +119,17 @@ def main():
     for v in a.versions.splitlines():
         out.append("// " + v if v else "//")
     out.append("//")
+    out.append("// Measured as the morestack runtime runs them: the libraries' lazily bound")
+    out.append("// PLT slots bound at start-up (runtime/bind_now.cpp), the unwinder's entry")
+    out.append("// points on a stack of their own (runtime/unwinder.cpp): a throw's entry")
+    out.append("// is the thrower's part only.")
     if a.warm_plt:
         out.append("// Each need is the maximum over argument variants and over repeated calls,")
-        out.append("// measured with --warm-plt: as if every PLT slot of the libraries were bound")
-        out.append("// (LD_BIND_NOW=1 or a runtime that binds them at start-up); a lazily bound")
-        out.append("// library's first call may need more.")
+        out.append("// measured with --warm-plt: even the slots of libraries loaded later bound.")
     else:
         out.append("// Each need is the maximum over argument variants and over the first (cold:")
-        out.append("// the library's lazily bound PLT slots as a fresh program has them) and later")
-        out.append("// calls.")
+        out.append("// unwind tables not yet read, libraries not yet loaded by the function)")
+        out.append("// and later calls.")
     out.append("// Margin policy: bytes = round_up(need + need * %d / 100 + %d, 64)."
                % (a.margin_percent, a.margin_fixed))
     out.append("// Functions that call back into user code count their own frames only (a")
@@ -142,6 +152,14 @@ def main():
         out.append('MORESTACK_LIBRARY_NEED("%s", %d)' % (sym, margin(t["need"])))
         if t["flags"] & T_CALLBACK:
             out.append('MORESTACK_LIBRARY_CALLS_BACK("%s")' % sym)
+    out.append("")
+    out.append("// What the thrower's stack needs for any throw out of a C++ library function")
+    out.append("// (the deepest of __cxa_throw, __cxa_rethrow, std::rethrow_exception and the")
+    out.append("// std::__throw_* helpers): the table measures most C++ functions on their")
+    out.append("// paths that do not throw.")
+    out.append("#ifdef MORESTACK_LIBRARY_THROW_NEED")
+    out.append("MORESTACK_LIBRARY_THROW_NEED(%d)" % margin(throw_need))
+    out.append("#endif")
     out.append("")
     out.append("#ifdef MORESTACK_LIBRARY_LAZY_BINDING_NEED")
     out.append("MORESTACK_LIBRARY_LAZY_BINDING_NEED(%d)" % margin(lazy_need))

@@ -21,6 +21,7 @@
 // Uses no heap and no C++ runtime before the measured call, so that the
 // first call sees the library state a fresh program would.
 #include "harness.h"
+#include "runtime_model.h"
 
 #include <initializer_list>
 
@@ -465,6 +466,7 @@ void register_test(const Test &t) {
 }
 
 int main(int argc, char **argv) {
+  ms_model_runtime();
   register_tests();
   if (getenv("STACKNEEDS_NO_COLD_PLT")) g_relazify = false;
   int jobs = 2, idx = -1;

@@ -10,9 +10,10 @@
 # in a temporary directory ($STACK_NEEDS_BUILD_DIR to choose one), runs every
 # test in its own process, cross-checks a few needs by faulting on a guard
 # page, and writes the table and a per-variant report
-# (tools/stack-needs/measurements.txt). --warm-plt measures as if every PLT
-# slot of the libraries were already bound (a runtime that binds them at
-# start-up, or LD_BIND_NOW=1): smaller first-call needs.
+# (tools/stack-needs/measurements.txt). Like the runtime, the measuring
+# programs bind the libraries' PLT slots at start-up and unwind on a stack
+# of their own. --warm-plt also leaves bound the few slots that binding
+# cannot reach (the libraries a test loads itself).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -72,8 +73,14 @@ compile tests_c_main.o "$CXX" "${cflags[@]}" "$here/tests_c_main.cpp" & pids+=($
 compile harness.o "$CXX" "${cflags[@]}" "$here/harness.cpp" & pids+=($!)
 compile common.o "$CXX" "${cflags[@]}" "$here/common.cpp" & pids+=($!)
 compile call_on_stack.o "$CC" "$here/call_on_stack.S" & pids+=($!)
+# What the runtime does before code runs on small stacks: bind the
+# libraries' lazy PLT slots (runtime/bind_now.cpp, the same file) and run
+# the unwinder elsewhere (unwind_elsewhere.S mirrors runtime/unwinder.cpp).
+compile bind_now.o "$CXX" "${cflags[@]}" "$root/runtime/bind_now.cpp" & pids+=($!)
+compile runtime_model.o "$CXX" "${cflags[@]}" -I"$root/include" -I"$root/runtime" "$here/runtime_model.cpp" & pids+=($!)
+compile unwind_elsewhere.o "$CC" -I"$root/include" "$here/unwind_elsewhere.S" & pids+=($!)
 if [ "$crosscheck" = 1 ]; then
-  compile crosscheck.o "$CXX" -O2 -g0 -std=c++17 -Wall "$here/crosscheck.cpp" & pids+=($!)
+  compile crosscheck.o "$CXX" -O2 -g0 -std=c++17 -Wall -I"$here" "$here/crosscheck.cpp" & pids+=($!)
 fi
 fail=0
 for p in "${pids[@]}"; do wait "$p" || fail=1; done
@@ -83,11 +90,11 @@ for p in "${pids[@]}"; do wait "$p" || fail=1; done
 # linked with -z now so that their own calls never run the resolver.
 "$CC" -DSTACKNEEDS_HELPER -shared -fPIC -Wl,-z,lazy "$here/call_on_stack.S" -o "$build/libstackneeds-helper.so" \
   -lstdc++ -lm
-"$CC" -o "$build/stackneeds-c" "$build"/{harness,common,tests_stdio,tests_libc,tests_libm,tests_c_main,call_on_stack}.o \
+"$CC" -o "$build/stackneeds-c" "$build"/{harness,common,tests_stdio,tests_libc,tests_libm,tests_c_main,call_on_stack,bind_now,runtime_model,unwind_elsewhere}.o \
   -lm -ldl -lpthread -Wl,-z,now
-"$CXX" -o "$build/stackneeds-cxx" "$build"/{harness,common,tests_cxx,call_on_stack}.o -ldl -lpthread -Wl,-z,now
+"$CXX" -o "$build/stackneeds-cxx" "$build"/{harness,common,tests_cxx,call_on_stack,bind_now,runtime_model,unwind_elsewhere}.o -ldl -lpthread -Wl,-z,now
 if [ "$crosscheck" = 1 ]; then
-  "$CXX" -o "$build/crosscheck" "$build/crosscheck.o" -lpthread -Wl,-z,now
+  "$CXX" -o "$build/crosscheck" "$build"/{crosscheck,bind_now,runtime_model,unwind_elsewhere}.o -ldl -lpthread -Wl,-z,now
 fi
 if readelf -d "$build/stackneeds-c" | grep -q 'libstdc++'; then
   echo "regenerate.sh: stackneeds-c must not link libstdc++" >&2; exit 1

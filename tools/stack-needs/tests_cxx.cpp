@@ -394,6 +394,8 @@ void register_tests() {
       c.p(rte.b).p(g_s2.p()), rte.p()->~runtime_error(); g_s2.p()->~basic_string());
   MT("_ZNSt13runtime_errorD1Ev", "last-reference", new (rte.b) std::runtime_error(g_arg); c.p(rte.b));
   MT("_ZNSt13runtime_errorD2Ev", "last-reference", new (rte.b) std::runtime_error(g_arg); c.p(rte.b));
+  MT("_ZNSt11logic_errorD1Ev", "last-reference", new (lge.b) std::logic_error(g_arg); c.p(lge.b));
+  MT("_ZNSt11logic_errorD2Ev", "last-reference", new (lge.b) std::logic_error(g_arg); c.p(lge.b));
   MTT("_ZNSt11logic_errorC1EPKc", "message", c.p(lge.b).p(g_arg), lge.p()->~logic_error());
   MTT("_ZNSt11logic_errorC2ERKNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEE", "64KiB", new_s2(65535);
       c.p(lge.b).p(g_s2.p()), lge.p()->~logic_error(); g_s2.p()->~basic_string());
@@ -476,6 +478,10 @@ void register_tests() {
   MTT(BS("C1EPKcmRKS3_"), "64KiB", static std::allocator<char> a; c.p(g_s.b).p(g_long).i(65535).p(&a), del_s(c));
   MTT(BS("C1ERKS4_mm"), "substring-64KiB", new_s2(65535); c.p(g_s.b).p(g_s2.p()).i(1).i(60000), del_s_s2(c));
   MTT(BS("C1Ev"), "-", c.p(g_s.b), del_s(c));
+  // Out-of-line at -O0 (operator+ on strings calls them).
+  MTT(BS("C1ERKS3_"), "-", static std::allocator<char> a; c.p(g_s.b).p(&a), del_s(c));
+  MTT(BS("C2ERKS3_"), "-", static std::allocator<char> a; c.p(g_s.b).p(&a), del_s(c));
+  MTT(BSK("13get_allocatorEv"), "-", static std::allocator<char> r; new_s(100); c.p(&r).p(S()), del_s(c));
   MT(BS("D1Ev"), "heap", new_s(100); c.p(S()));
   MT(BS("D2Ev"), "heap", new_s(100); c.p(S()));
   MT(BS("10_M_disposeEv"), "heap", new_s(100); c.p(S()));
