@@ -13,7 +13,10 @@
 # into ./build-bench), run every benchmark N times interleaved (run 1 of
 # everything, then run 2, ...), count instructions of the prologue programs
 # under callgrind, count where the plugin puts the benchmarks' stack
-# objects (bench/alloca_counts.sh), and make the report (bench/report.py).
+# objects (bench/alloca_counts.sh), build and measure a real program
+# (bench/real_program.sh: Debian's Lua 5.4, fetched with `apt-get source`
+# once and cached in the build directory), and make the report
+# (bench/report.py).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -31,7 +34,7 @@ while [ $# -gt 0 ]; do
     --out) out="$2"; shift ;;
     --build) build="$2"; shift ;;
     --no-install) install=0 ;;
-    -h|--help) sed -n '2,17p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "bench/run.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -39,7 +42,7 @@ done
 [ -n "$runs" ] || runs=$([ $quick = 1 ] && echo 2 || echo 5)
 
 # ---- 1. what the benchmarks need, from Debian packages, only if missing ----
-PACKAGES=(golang-1.19-go libboost-context-dev g++ gcc valgrind python3-matplotlib)
+PACKAGES=(golang-1.19-go libboost-context-dev g++ gcc valgrind python3-matplotlib dpkg-dev)
 if [ $install = 1 ]; then
   missing=()
   for p in "${PACKAGES[@]}"; do
@@ -175,6 +178,17 @@ done
 echo "bench: stack objects, moving vs side (bench/alloca_counts.sh)"
 MORESTACK_BUILD_DIR="${MORESTACK_BUILD_DIR:-$root/build}" bash "$bench/alloca_counts.sh" --json 2>> "$log" |
   sed 's/}$/,"run":1}/' >> "$raw" || echo "bench: FAILED: alloca_counts.sh" | tee -a "$log" >&2
+
+# ---- 5c. a real program: Debian's Lua 5.4, plain and morestack ----
+# bench/real_program.sh: `apt-get source lua5.4` once (cached in
+# $build/lua), both builds, the workload bench/lua/workload.lua timed in
+# $runs interleaved runs, callgrind counts and the breakdown of the extra
+# instructions. Its records go to the same raw.jsonl.
+echo "bench: real program (bench/real_program.sh: Lua 5.4 from Debian)"
+rp_args=(--build "$build" --runs "$runs" --raw "$raw" --log "$log")
+[ $quick = 1 ] && rp_args+=(--quick)
+MORESTACK_BUILD_DIR="${MORESTACK_BUILD_DIR:-$root/build}" bash "$bench/real_program.sh" "${rp_args[@]}" ||
+  echo "bench: FAILED: bench/real_program.sh (see the log)" | tee -a "$log" >&2
 elapsed=$(( $(date +%s) - started ))
 
 # ---- 6. the report ----
@@ -190,6 +204,7 @@ elapsed=$(( $(date +%s) - started ))
   echo "go: $(/usr/lib/go-1.19/bin/go version)"
   echo "boost: $(dpkg-query -W -f='${Version}' libboost-context-dev 2>/dev/null)"
   echo "valgrind: $(valgrind --version)"
+  echo "lua (real program): Debian lua5.4 $(dpkg-parsechangelog -l "$build/lua/lua5.4/debian/changelog" -S Version 2>/dev/null || echo 'not fetched')"
 } > "$build/machine.txt"
 cp "$raw" "$out/raw.jsonl"
 cp "$log" "$out/run.log"
