@@ -191,20 +191,30 @@ public:
       ++Counts.Checked;
       break;
     case Need::Marker: {
-      // 1 + the callee's need if a module defines its marker, else 0.
+      // need = the published value - 1, so an undefined marker (0: the
+      // callee is not known to check itself) wraps to 2^64 - 1, above the
+      // budget, and the common case (a callee built with the plugin: need
+      // 0) costs a load of an immediate, a decrement, a compare and a
+      // branch. The unknown case picks its default off that path. The
+      // load has side effects so that it stays at its call instead of
+      // being hoisted (and spilled) to the function's entry.
       std::string Marker = (N.Callee + kNeedMarkerSuffix).str();
       Referenced.insert(Marker);
-      InlineAsm *Load = InlineAsm::get(FunctionType::get(B.getInt32Ty(), false),
-                                       "movl $$\"" + Marker + "\", $0", "=r",
-                                       /*hasSideEffects=*/false);
-      Value *Published = B.CreateZExt(B.CreateCall(Load), I64);
-      Value *Unknown = B.CreateICmpEQ(Published, B.getInt64(0));
-      Bytes = B.CreateSelect(Unknown, B.getInt64(MORESTACK_UNKNOWN_CALLEE_NEED),
-                             B.CreateSub(Published, B.getInt64(1)), "morestack.need");
-      Value *Free = B.CreateICmpULE(Bytes, B.getInt64(MORESTACK_NOSPLIT_BUDGET));
-      Enough = B.CreateOr(Free, roomFor(B, Bytes));
+      // movl to the 32-bit half zero-extends: a 64-bit result, no extension.
+      InlineAsm *Load = InlineAsm::get(FunctionType::get(I64, false),
+                                       "movl $$\"" + Marker + "\", ${0:k}", "=r",
+                                       /*hasSideEffects=*/true);
+      Value *Published = B.CreateCall(Load);
+      Value *Need = B.CreateSub(Published, B.getInt64(1), "morestack.need");
+      Value *Free = B.CreateICmpULE(Need, B.getInt64(MORESTACK_NOSPLIT_BUDGET));
+      IRBuilder<> Check(SplitBlockAndInsertIfThen(B, Free));
+      Check.SetCurrentDebugLocation(CB.getDebugLoc());
+      Value *Unknown = Check.CreateICmpEQ(Need, Check.getInt64(~uint64_t(0)));
+      Bytes = Check.CreateSelect(Unknown, Check.getInt64(MORESTACK_UNKNOWN_CALLEE_NEED), Need);
+      Enough = roomFor(Check, Bytes);
       ++Counts.Marker;
-      break;
+      emitReserve(Check, CB, N, Enough, Bytes);
+      return;
     }
     case Need::Indirect:
       Bytes = B.getInt64(MORESTACK_UNKNOWN_CALLEE_NEED);
@@ -218,6 +228,12 @@ public:
     case Need::None:
       return;
     }
+    emitReserve(B, CB, N, Enough, Bytes);
+  }
+
+  /// if (!Enough) reserve Bytes (or, for an indirect call, what the target
+  /// needs), then the call.
+  void emitReserve(IRBuilder<> &B, CallBase &CB, const Need &N, Value *Enough, Value *Bytes) {
     Instruction *Then = SplitBlockAndInsertIfThen(B, Enough);
     IRBuilder<> Slow(Then);
     Slow.SetCurrentDebugLocation(CB.getDebugLoc());

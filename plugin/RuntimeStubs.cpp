@@ -151,6 +151,11 @@ Function *systemStackStub(Module &M, Function &Callee) {
     return F;
   Function *F = Function::Create(Callee.getFunctionType(), GlobalValue::ExternalLinkage, Name, M);
   F->setCallingConv(Callee.getCallingConv());
+  // The stub runs the callee itself: what the callee promises (nocapture,
+  // readonly, nounwind...) holds for it too. Without this, the escape
+  // analysis that runs later would see snprintf's buffer escape into an
+  // unknown function and put it on the side stack.
+  F->setAttributes(Callee.getAttributes());
   defineStub(M, Name,
              "movq \"" + Callee.getName().str() + "\"@GOTPCREL(%rip), %r10\n\t"
              "jmp " MORESTACK_FN_CALL_ON_SYSTEM);

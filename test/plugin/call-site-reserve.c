@@ -9,6 +9,8 @@
 // RUN: %clang -fplugin=%plugin -O2 -S -emit-llvm %s -o - -mllvm -morestack-system-stack-calls=0 | FileCheck %s --check-prefix=NOSYS
 // Switched off (for debugging), nothing is checked:
 // RUN: %clang -fplugin=%plugin -O2 -S -emit-llvm %s -o - -mllvm -morestack-call-site-reserve=0 | FileCheck %s --check-prefix=OFF
+// RUN: %clang -fplugin=%plugin -fplugin-arg-morestack-report -O2 -c %s -o /dev/null 2>&1 | FileCheck %s --check-prefix=REPORT
+// RUN: %clang -fplugin=%plugin -O2 -S -emit-llvm %s -o - | FileCheck %s --check-prefix=STUB
 
 #include <err.h>
 #include <stdio.h>
@@ -58,6 +60,16 @@ double known(const char *s) { return strtod(s, 0); }
 // NOSYS: call i32 (ptr, i64, ptr, ...) @snprintf(
 int formatted(char *buf, int x, double d) { return snprintf(buf, 64, "%d %g", x, d); }
 
+// The stub carries snprintf's attributes (nocapture): a local buffer it
+// formats into does not escape, and stays on the moving stack.
+// STUB: define{{.*}} i32 @__morestack_on_system.snprintf(ptr noalias nocapture noundef writeonly
+// REPORT: local_buffer: instrumented, frame {{[0-9]+}} bytes, objects: 1 moving, 0 side
+int local_buffer(int x) {
+  char buf[128];
+  snprintf(buf, sizeof buf, "%d", x);
+  return buf[x & 7];
+}
+
 // A long double goes in memory: reserved instead.
 // CHECK-LABEL: define{{.*}} i32 @in_memory(
 // CHECK: call void @__morestack_reserve(i64 46848)
@@ -85,12 +97,21 @@ void sorted(int *v, size_t n) { qsort(v, n, sizeof *v, cmp); }
 void fails(int x) { err(x, "x"); }
 
 // A function defined elsewhere: the linker says what it needs, through the
-// immediate value of "ext.morestack_need" (0: unknown, 16 KiB).
+// immediate value of "ext.morestack_need" (1 + the need; 0: unknown, 16 KiB).
+// The fast path is that value - 1 compared with the budget (0 wraps to
+// 2^64 - 1, above it); the unknown case picks its default off that path.
+// The load has side effects, so it is not hoisted away from its call.
 // CHECK-LABEL: define{{.*}} i32 @unknown(
-// CHECK: call i32 asm "movl $$\22ext.morestack_need\22, $0", "=r"()
-// CHECK: [[NEED:%.*]] = select i1 {{.*}}, i64 16384, i64
+// CHECK: [[PUB:%.*]] = call i64 asm sideeffect "movl $$\22ext.morestack_need\22, ${0:k}", "=r"()
+// CHECK-NEXT: [[M1:%.*]] = sub i64 [[PUB]], 1
+// CHECK-NEXT: [[FREE:%.*]] = icmp ule i64 [[M1]], 768
+// CHECK-NEXT: br i1 [[FREE]], label %[[CALL:.*]], label %[[SLOW:.*]], !prof
+// CHECK: [[SLOW]]:
+// CHECK-NEXT: [[UNK:%.*]] = icmp eq i64 [[M1]], -1
+// CHECK-NEXT: [[NEED:%.*]] = select i1 [[UNK]], i64 16384, i64 [[M1]]
 // CHECK: call void @__morestack_reserve(i64 [[NEED]])
-// CHECK: call i32 @ext(
+// CHECK: [[CALL]]:
+// CHECK-NEXT: call i32 @ext(
 int unknown(int x) { return ext(x) + 1; }
 
 // Defined here, or declared nosplit: no check.

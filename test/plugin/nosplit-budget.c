@@ -75,7 +75,7 @@ NOSPLIT int calls_checked(int i) { LOCALS(400); return big_checked(b[1]) + b[2];
 // FITS: morestack-report: {{.*}}nosplit-budget.c: 5 function(s)
 // FITS0-NEXT: fit_top: skipped (nosplit), frame 136 bytes, nosplit chain 656 of 768 bytes
 // FITS0-NEXT: fit_mid: skipped (nosplit), frame 184 bytes, nosplit chain 512 of 768 bytes
-// FITS0-NEXT: big_checked: instrumented, frame 4040 bytes
+// FITS0-NEXT: big_checked: instrumented, frame 4056 bytes
 // FITS0-NEXT: calls_checked: skipped (nosplit), frame 424 bytes, nosplit chain 560 of 768 bytes
 // FITS2-NEXT: fit_top: skipped (nosplit), frame 120 bytes, nosplit chain 624 of 768 bytes
 // FITS2-NEXT: fit_mid: skipped (nosplit), frame 168 bytes, nosplit chain 496 of 768 bytes
