@@ -3,7 +3,7 @@
 # instead, and write bench/results/ (README.md with the table, PNG plots,
 # the raw figures and the log). Not a test: nothing here judges a figure.
 #
-#   bash bench/run.sh            the full run (5 runs; about 17 minutes on this VM)
+#   bash bench/run.sh            the full run (5 runs; about 18 minutes on this VM)
 #   bash bench/run.sh --quick    smaller sizes, 2 runs
 #   options: --runs N   --out DIR (results; default bench/results)
 #            --build DIR (default ./build-bench)   --no-install
