@@ -3,7 +3,7 @@
 # instead, and write bench/results/ (README.md with the table, PNG plots,
 # the raw figures and the log). Not a test: nothing here judges a figure.
 #
-#   bash bench/run.sh            the full run (5 runs; about 17 minutes on this VM)
+#   bash bench/run.sh            the full run (5 runs; about 18 minutes on this VM)
 #   bash bench/run.sh --quick    smaller sizes, 2 runs
 #   options: --runs N   --out DIR (results; default bench/results)
 #            --build DIR (default ./build-bench)   --no-install
@@ -70,11 +70,14 @@ make -s -C "$bench" -j "$(nproc)" B="$build" MS="${MORESTACK_BUILD_DIR:-$root/bu
 # Sizes: full / quick.
 if [ $quick = 1 ]; then
   FIB=32 TREE=14 QUEENS=10 PARSE=4 JSON=2 OBJ=13 HOT=1000000 GCCHOT=100000 SW=1000000 MEM="10000 100000"
-  MOVEREPS="9 3" PING=20000
+  MOVEREPS="9 3" PING=20000 LIBN="10000"
 else
   FIB=37 TREE=16 QUEENS=12 PARSE=16 JSON=8 OBJ=15 HOT=10000000 GCCHOT=300000 SW=5000000 MEM="10000 100000 1000000"
-  MOVEREPS="21 5" PING=100000
+  MOVEREPS="21 5" PING=100000 LIBN="10000 100000"
 fi
+# The daisy chain is the issue's program as it stands (100,000 fibers, 10
+# rounds) in both modes: it takes a few seconds.
+DAISY="100000 10"
 B="$build"
 CMDS=()
 for v in morestack plain; do
@@ -119,6 +122,19 @@ CMDS+=("99||$B/switch.morestack $SW 5"
        "99||$B/skynet.morestack 2 3 leaf-split"
        "99|GOMAXPROCS=1|$B/skynet.golang 3"
        "99|GOMAXPROCS=2|$B/skynet.golang 3")
+# Fibers that call the C library once and park (libcalls.cpp): peak stack
+# and resident memory per fiber, one process per kind of call. The figures
+# hardly vary between runs; the 100,000-fiber processes take 3-10 s each.
+for n in $LIBN; do
+  max=$([ "$n" = 100000 ] && echo 3 || echo 99)
+  for kind in park malloc new memcpy strlen string vector snprintf; do
+    CMDS+=("$max||$B/libcalls.morestack $kind $n")
+  done
+done
+# A realistic fiber program (daisy chain over a hand-written scheduler and
+# channels) against the same program in Go, one thread each.
+CMDS+=("99||$B/daisy.morestack $DAISY"
+       "99|GOMAXPROCS=1|$B/daisy.golang $DAISY")
 
 # ---- 4. run them ----
 mkdir -p "$out" "$build/logs"
