@@ -197,6 +197,22 @@ __morestack:
 	MOVE_ON_SYSTEM_STACK __morestack_grow
 	ret
 	.cfi_endproc
+
+/* The switch of __morestack_call_on_system (below), entered by a jump with
+ * the top of the system stack in %r11, for the same reason: a debugger's
+ * backtrace from inside the function goes on into its caller. */
+.Lcall_on_system:
+	.cfi_startproc
+	andq	$-16, %r11
+	movq	%rsp, -16(%r11)             /* the caller's %rsp, at its return address */
+	leaq	-16(%r11), %rsp
+	/* CFA = *%rsp + 8: DW_OP_breg7 0, DW_OP_deref, DW_OP_plus_uconst 8 */
+	.cfi_escape 0x0f, 0x05, 0x77, 0x00, 0x06, 0x23, 0x08
+	call	*%r10
+	movq	(%rsp), %rsp
+	.cfi_def_cfa %rsp, 8
+	ret
+	.cfi_endproc
 	.size	__morestack, .-__morestack
 
 /* void __morestack_non_split(void): lld's replacement for __morestack in
@@ -394,16 +410,7 @@ __morestack_call_on_system:
 	movq	__morestack_thread@GOTTPOFF(%rip), %r11
 	movq	%fs:THREAD_STATE_OS_SP(%r11), %r11
 	testq	%r11, %r11
-	jz	1f
-	andq	$-16, %r11
-	movq	%rsp, -16(%r11)             /* the caller's %rsp, at its return address */
-	leaq	-16(%r11), %rsp
-	/* CFA = *%rsp + 8: DW_OP_breg7 0, DW_OP_deref, DW_OP_plus_uconst 8 */
-	.cfi_escape 0x0f, 0x05, 0x77, 0x00, 0x06, 0x23, 0x08
-	call	*%r10
-	movq	(%rsp), %rsp
-	.cfi_def_cfa %rsp, 8
-	ret
+	jnz	.Lcall_on_system
 1:	jmp	*%r10
 	.cfi_endproc
 	.size	__morestack_call_on_system, .-__morestack_call_on_system

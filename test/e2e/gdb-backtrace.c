@@ -22,6 +22,15 @@
 // RESERVE-NEXT: in rec_calling
 // RESERVE: in rec_calling (n=0)
 // RESERVE-NEXT: in main (
+//
+// A C library function that runs on the system stack (snprintf, through
+// __morestack_call_on_system, whose switch lies inside __morestack's symbol
+// too): stopped inside it, the backtrace goes on into its caller.
+// RUN: gdb -batch -nx -ex "break snprintf" -ex run -ex "bt 6" --args %t system 2>&1 | FileCheck %s --check-prefix=SYSTEM
+// SYSTEM: #0 {{.*}}snprintf
+// SYSTEM-NEXT: in __morestack ()
+// SYSTEM-NEXT: in format_it
+// SYSTEM-NEXT: in main (
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,7 +47,14 @@ __attribute__((noinline)) double rec_calling(long n) {
   return strtod("1.5", 0) + rec_calling(n + 1) + b[7];
 }
 
+__attribute__((noinline)) int format_it(char *buf, long n) {
+  int r = snprintf(buf, 32, "%ld", n);
+  return r + buf[0];  // not a tail call: format_it keeps its frame
+}
+
 int main(int argc, char **argv) {
+  char buf[32];
+  if (argc > 1 && argv[1][0] == 's') return format_it(buf, argc) > 0 ? 0 : 1;
   if (argc > 1) printf("%g\n", rec_calling(0));
   else printf("%ld\n", rec(0));
   return 0;
