@@ -18,6 +18,7 @@
 #include "valgrind_requests.h"
 #include "verify_escapes.h"
 
+#include <errno.h>
 #include <string.h>
 #include <sys/auxv.h>
 #include <time.h>
@@ -157,10 +158,44 @@ void write_canary(uintptr_t lo) {
   ((uint64_t *)lo)[1] = ~c;
 }
 
+// Where a stack of `size` bytes lives: a range of its own past the small
+// classes (stack_pool.h), else an ordinary block.
+struct Home {
+  uintptr_t lo, hi, range_lo;
+};
+
+Home new_home(size_t size) {
+  if (size > kLargestSmallClass) {
+    Range r;
+    if (range_reserve(config.max_stack, &r)) return {r.hi - size, r.hi, r.lo};
+    static bool warned;
+    if (!__atomic_exchange_n(&warned, true, __ATOMIC_RELAXED))
+      warn("cannot reserve %zu bytes of address space for a big stack (%s): such stacks keep "
+           "moving in ordinary blocks instead of growing in place (vm.max_map_count, ulimit -v?)",
+           config.max_stack + kRangeGuard, strerror(errno));
+  }
+  uintptr_t lo = (uintptr_t)pool_alloc(size);
+  return {lo, lo + size, 0};
+}
+
+// A stack in a range takes [new_lo, hi): grow or shrink in place. Pages
+// below new_lo go back to the OS when it shrinks.
+void set_low_end(Stack &s, uintptr_t new_lo) {
+  if (new_lo > s.lo) range_return_pages(s.lo, new_lo);
+  s.lo = new_lo;
+  // Below the stack pointer: memcheck took the canary's words for dead.
+  valgrind_block_writable((const void *)new_lo, MORESTACK_STACK_CANARY);
+  write_canary(new_lo);
+  valgrind_deregister_stack(s.valgrind_id);
+  s.valgrind_id = valgrind_register_stack(s.lo, s.hi);
+  if (s.size() > s.stats.peak_size) s.stats.peak_size = s.size();
+}
+
 } // namespace
 
 void stack_check_canary(const Stack &s, const char *when) {
   if (!s.lo || s.kind == StackKind::Signal) return;
+  valgrind_scanned((const void *)s.lo, MORESTACK_STACK_CANARY);  // below the stack pointer
   uint64_t c = canary_for(s.lo);
   const uint64_t *w = (const uint64_t *)s.lo;
   if (__builtin_expect(w[0] == c && w[1] == ~c, 1)) return;
@@ -173,8 +208,10 @@ void stack_check_canary(const Stack &s, const char *when) {
 
 void stack_init(Stack &s, size_t size, StackKind kind, uint64_t id) {
   size = round_up_pow2(size);
-  s.lo = (uintptr_t)pool_alloc(size);
-  s.hi = s.lo + size;
+  Home h = new_home(size);
+  s.lo = h.lo;
+  s.hi = h.hi;
+  s.range_lo = h.range_lo;
   s.valgrind_id = valgrind_register_stack(s.lo, s.hi);
   write_canary(s.lo);
   s.saved_sp = 0;
@@ -194,8 +231,11 @@ void stack_release(Stack &s) {
   stack_check_canary(s, "when it was freed");
   forget_jmp_bufs(s);
   valgrind_deregister_stack(s.valgrind_id);
-  if (s.lo) pool_free((void *)s.lo, s.size());
-  s.lo = s.hi = s.saved_sp = 0;
+  if (s.range_lo)
+    range_release({s.range_lo, s.hi});
+  else if (s.lo)
+    pool_free((void *)s.lo, s.size());
+  s.lo = s.hi = s.saved_sp = s.range_lo = 0;
 }
 
 uintptr_t stack_move(Stack &s, size_t new_size, uintptr_t sp, const FrameCursor &start,
@@ -205,8 +245,9 @@ uintptr_t stack_move(Stack &s, size_t new_size, uintptr_t sp, const FrameCursor 
   stack_check_canary(s, "when it moved");
   const uintptr_t old_lo = s.lo, old_hi = s.hi;
   const size_t used = old_hi - sp;
-  const uintptr_t new_lo = (uintptr_t)pool_alloc(new_size);
-  const uintptr_t new_hi = new_lo + new_size;
+  const Home home = new_home(new_size);  // a stack in a range never moves
+  const uintptr_t new_lo = home.lo;
+  const uintptr_t new_hi = home.hi;
   const intptr_t delta = (intptr_t)(new_hi - old_hi);
   const uintptr_t new_sp = sp + delta;
   const uintptr_t key = pointer_guard();
@@ -229,6 +270,7 @@ uintptr_t stack_move(Stack &s, size_t new_size, uintptr_t sp, const FrameCursor 
 
   s.lo = new_lo;
   s.hi = new_hi;
+  s.range_lo = home.range_lo;
   valgrind_deregister_stack(s.valgrind_id);
   s.valgrind_id = valgrind_register_stack(new_lo, new_hi);
   if (config.verify) {
@@ -283,9 +325,20 @@ bool walkable(const FrameCursor &start, uintptr_t hi) {
   return false;
 }
 
+// Shrink to new_size: in place for a stack in a range (nothing moves, so
+// any frame may be on it), else by a move if every frame can be walked.
+// Returns the stack pointer (moved by the same delta as the stack).
 uintptr_t shrink_to(Stack &s, size_t new_size, uintptr_t sp, const FrameCursor &start,
                     void *vectors = nullptr) {
-  uintptr_t new_sp = stack_move(s, new_size, sp, start, vectors);
+  uintptr_t new_sp = sp;
+  if (s.range_lo) {
+    stack_check_canary(s, "when it shrank");
+    set_low_end(s, s.hi - new_size);
+  } else if (walkable(start, s.hi)) {
+    new_sp = stack_move(s, new_size, sp, start, vectors);
+  } else {
+    return sp;
+  }
   ++s.stats.shrinks;
   s.shrank_since_growth = true;
   count(total_shrinks, 1);
@@ -301,7 +354,7 @@ void *shrink_suspended(void *p) {
   ShrinkRequest *r = (ShrinkRequest *)p;
   Stack &s = *r->stack;
   FrameCursor start = cursor_at_switch_frame(s.saved_sp);
-  if (walkable(start, s.hi)) s.saved_sp = shrink_to(s, r->new_size, s.saved_sp, start);
+  s.saved_sp = shrink_to(s, r->new_size, s.saved_sp, start);
   return nullptr;
 }
 
@@ -354,7 +407,16 @@ extern "C" uintptr_t __morestack_grow(uintptr_t sp, size_t frame, size_t extra, 
   while (new_size < need) new_size *= 2;
   if (new_size > config.max_stack) new_size = config.max_stack;
 
-  uintptr_t new_sp = stack_move(*s, new_size, sp, cursor_at_save_area(sp, ra_offset), vectors);
+  uintptr_t new_sp = sp;
+  if (s->range_lo && s->hi - new_size >= s->range_lo) {
+    stack_check_canary(*s, "when it grew");
+    set_low_end(*s, s->hi - new_size);
+  } else if (s->range_lo) {  // a range reserved before the limit was raised
+    fatal_limit_at(*s, s->hi - s->range_lo + 1, sp, ra_offset, frame + extra,
+                   ra_offset == SAVE_AREA_RA_PROLOGUE);
+  } else {
+    new_sp = stack_move(*s, new_size, sp, cursor_at_save_area(sp, ra_offset), vectors);
+  }
   ++s->stats.growths;
   if (ra_offset == SAVE_AREA_RA_BODY) {  // __morestack_reserve: a call-site check, for `frame` bytes
     ++s->stats.reserve_growths;
@@ -382,8 +444,7 @@ extern "C" uintptr_t __morestack_shrink_current(uintptr_t sp, size_t, size_t, si
   if (s && s->contains(sp)) {
     size_t new_size = shrink_target(*s, s->hi - sp, /*one_step=*/false);
     FrameCursor start = cursor_at_save_area(sp, SAVE_AREA_RA_BODY);
-    if (new_size != s->size() && walkable(start, s->hi))
-      new_sp = shrink_to(*s, new_size, sp, start, vectors);
+    if (new_size != s->size()) new_sp = shrink_to(*s, new_size, sp, start, vectors);
   }
   write_guard(s ? s->guard() : 0);
   return new_sp;

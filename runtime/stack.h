@@ -8,6 +8,14 @@
 //  - Moving a stack copies only the live part [sp, hi) to the top of the new
 //    block, relocates it, and frees the old block; the stack's offset from
 //    its top is the same before and after.
+//  - A stack bigger than kLargestSmallClass (256 KiB) lives in a range of
+//    its own sized for config.max_stack (stack_pool.h; Stack::range_lo):
+//    crossing that size moves it there once, and from then on it grows and
+//    shrinks in place by moving its low end (no copy, no relocation; a
+//    shrink gives the pages back with madvise). main and threads start at
+//    8 MiB, so they start in ranges and never move. If the range cannot be
+//    reserved (vm.max_map_count, address space), the stack takes an
+//    ordinary block and keeps moving.
 //  - The lowest MORESTACK_STACK_CANARY bytes of every block hold a canary
 //    (a per-process secret mixed with the block's address), written when
 //    the block is given to a stack and checked when the stack is switched

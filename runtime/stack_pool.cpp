@@ -45,7 +45,7 @@ struct SizeClass {
 SizeClass classes[kNumClasses];
 
 // Totals (relaxed atomics: statistics only).
-size_t bytes_mapped, bytes_in_use, chunks_mapped;
+size_t bytes_mapped, bytes_in_use, chunks_mapped, ranges_reserved;
 
 void add(size_t &counter, long delta) { __atomic_add_fetch(&counter, delta, __ATOMIC_RELAXED); }
 
@@ -259,6 +259,31 @@ void pool_free(void *block, size_t size) {
   tc.blocks[c][tc.count[c]++] = block;
 }
 
+bool range_reserve(size_t usable, Range *out) {
+  void *p = mmap(nullptr, usable + kRangeGuard, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED) return false;
+  if (mprotect(p, kRangeGuard, PROT_NONE) != 0) {
+    int e = errno;
+    munmap(p, usable + kRangeGuard);
+    errno = e;
+    return false;
+  }
+  add(ranges_reserved, 1);
+  *out = {(uintptr_t)p + kRangeGuard, (uintptr_t)p + kRangeGuard + usable};
+  return true;
+}
+
+void range_release(const Range &r) {
+  munmap((void *)(r.lo - kRangeGuard), r.hi - r.lo + kRangeGuard);
+  add(ranges_reserved, -1);
+}
+
+void range_return_pages(uintptr_t lo, uintptr_t hi) {
+  uintptr_t from = (lo + kPage - 1) & ~(kPage - 1), to = hi & ~(kPage - 1);
+  if (from < to) madvise((void *)from, to - from, MADV_DONTNEED);
+}
+
 void pool_flush_thread_cache() {
   ThreadCache &tc = cache;
   for (int c = 0; c < kNumClasses; ++c) {
@@ -269,7 +294,8 @@ void pool_flush_thread_cache() {
 
 PoolStats pool_stats() {
   return {__atomic_load_n(&bytes_mapped, __ATOMIC_RELAXED), __atomic_load_n(&bytes_in_use, __ATOMIC_RELAXED),
-          __atomic_load_n(&chunks_mapped, __ATOMIC_RELAXED)};
+          __atomic_load_n(&chunks_mapped, __ATOMIC_RELAXED),
+          __atomic_load_n(&ranges_reserved, __ATOMIC_RELAXED)};
 }
 
 } // namespace morestack

@@ -11,8 +11,17 @@
 // blocks are all free goes back to the OS (munmap), except one spare per
 // class.
 //
-// Larger stacks are their own mmap, with an inaccessible guard page below
-// them, and are unmapped when freed.
+// Larger blocks are their own mmap, with an inaccessible guard page below
+// them, and are unmapped when freed. Stacks that large do not use them:
+// they live in ranges (below), where they grow and shrink in place.
+//
+// A range is one mapping of the whole stack limit (config.max_stack) plus
+// kRangeGuard, reserved with MAP_NORESERVE: its lowest kRangeGuard bytes
+// are inaccessible, the rest readable, writable and demand-zero, so only
+// the pages a stack touches cost memory. Two mappings (the guard and the
+// rest) count against vm.max_map_count (65530 by default): about 32,000
+// big stacks per process; past that range_reserve() fails and the stack
+// stays in an ordinary block and keeps moving (stack.cpp).
 //
 // Under MORESTACK_VERIFY every block has pages of its own: a block smaller
 // than a page is the top of a page-sized block (so that verify mode can
@@ -46,10 +55,26 @@ void pool_free(void *block, size_t size);
 // Return the calling thread's cached blocks to the shared pool (thread exit).
 void pool_flush_thread_cache();
 
+constexpr size_t kRangeGuard = 64 * 1024;  // below a range: an overrun by a big unchecked frame faults
+
+struct Range {
+  uintptr_t lo;  // lowest usable address (above the guard)
+  uintptr_t hi;  // top: the stack's hi for its whole life
+};
+
+// Reserve a range with `usable` bytes above its guard. False (errno set) if
+// the OS refuses the mapping.
+bool range_reserve(size_t usable, Range *out);
+void range_release(const Range &r);
+// Give back the whole pages inside [lo, hi) (madvise: they read as zero
+// afterwards and cost no memory until touched again).
+void range_return_pages(uintptr_t lo, uintptr_t hi);
+
 struct PoolStats {
   size_t bytes_mapped;  // chunk and large-block memory currently mapped
   size_t bytes_in_use;  // bytes in blocks handed out and not freed
   size_t chunks;        // small-class chunks currently mapped
+  size_t ranges;        // stacks' ranges currently reserved
 };
 PoolStats pool_stats();
 

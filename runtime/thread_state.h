@@ -66,6 +66,10 @@ struct Stack {
   uint64_t growths_seen = 0;
   JmpBufs *jmp_bufs = nullptr;  // setjmp buffers to relocate (jmp_bufs.h)
   unsigned valgrind_id = 0;     // valgrind_requests.h
+  // Past kLargestSmallClass a stack lives in a range of its own
+  // (stack_pool.h), whose lowest usable address this is (0: an ordinary
+  // block); lo moves within [range_lo, hi) and the stack never moves again.
+  uintptr_t range_lo = 0;
 
   size_t size() const { return hi - lo; }
   uintptr_t guard() const { return lo + MORESTACK_STACK_GUARD; }
