@@ -133,6 +133,10 @@ for n in $LIBN; do
 done
 # A realistic fiber program (daisy chain over a hand-written scheduler and
 # channels) against the same program in Go, one thread each.
+# main recursing 100 MB at the default settings, against plain clang under
+# an unlimited stack rlimit (deep_main.plain re-executes itself so).
+CMDS+=("99||$B/deep_main.morestack 100 1"
+       "99||$B/deep_main.plain 100 1")
 CMDS+=("99||$B/daisy.morestack $DAISY"
        "99|GOMAXPROCS=1|$B/daisy.golang $DAISY")
 

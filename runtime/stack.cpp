@@ -334,6 +334,13 @@ uintptr_t shrink_to(Stack &s, size_t new_size, uintptr_t sp, const FrameCursor &
   if (s.range_lo) {
     stack_check_canary(s, "when it shrank");
     set_low_end(s, s.hi - new_size);
+    // Pages of the remaining stack well below the live part go back too
+    // (main's 8 MiB after a deep recursion, say): the next deep call
+    // faults them in again, as it would have faulted the block a moving
+    // stack had to get.
+    // (The canary's page stays.)
+    if (sp - s.lo > kShrinkKeepBelowSp)
+      range_return_pages(s.lo + MORESTACK_STACK_CANARY, sp - kShrinkKeepBelowSp);
   } else if (walkable(start, s.hi)) {
     new_sp = stack_move(s, new_size, sp, start, vectors);
   } else {

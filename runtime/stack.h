@@ -57,6 +57,10 @@ uintptr_t stack_move(Stack &s, size_t new_size, uintptr_t sp, const FrameCursor 
                      void *vectors = nullptr);
 
 constexpr uint32_t kShrinkQuietSafePoints = 4;
+// A stack in a range keeps this much below its stack pointer resident when
+// it shrinks (the rest of what lies below goes back with madvise): the
+// shallow calls that follow a safe point do not fault.
+constexpr size_t kShrinkKeepBelowSp = 64 * 1024;
 constexpr uint32_t kShrinkMaxBackoff = 1u << 16;
 
 // The size a stack with `used` live bytes may shrink to: halve while the

@@ -98,7 +98,7 @@ TEST(StackRange, AFiberMovesIntoARangeOnceThenGrowsInPlace) {
 
 TEST(StackRange, ShrinkingInPlaceGivesThePagesBack) {
   static Seen deep, shrunk;
-  static size_t resident_before, resident_after;
+  static size_t resident_before, resident_after, resident_below_sp;
   morestack_fiber *f = morestack_fiber_create(
       [](void *) {
         recurse_and_look(12000, &deep);  // ~4 MiB, pages touched
@@ -107,6 +107,10 @@ TEST(StackRange, ShrinkingInPlaceGivesThePagesBack) {
         shrunk = seen();
         // (Looked at here: a finished fiber gives its stack back.)
         resident_after = resident_pages(deep.lo + 4096, shrunk.lo - 4096);
+        // Within the remaining 1 MiB, what lies well below the stack
+        // pointer went back too (kShrinkKeepBelowSp).
+        uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
+        resident_below_sp = resident_pages(shrunk.lo + 4096, sp - kShrinkKeepBelowSp - 8192);
       },
       nullptr, 1 << 20);
   morestack_fiber_resume(f);
@@ -118,6 +122,7 @@ TEST(StackRange, ShrinkingInPlaceGivesThePagesBack) {
   // are no longer.
   EXPECT_GT(resident_before, 500u);
   EXPECT_EQ(resident_after, 0u);
+  EXPECT_EQ(resident_below_sp, 0u);
 }
 
 TEST(StackRangeDeath, InPlaceGrowthStopsAtTheLimit) {
