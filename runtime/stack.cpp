@@ -178,11 +178,17 @@ Home new_home(size_t size) {
   return {lo, lo + size, 0};
 }
 
+// What code may have written below a stack's low end: signal frames are
+// elsewhere (signals.h), checked code stays above the guard, so only the
+// red zone of a leaf at the very bottom, rounded up generously.
+constexpr uintptr_t kRangeTouchSlack = 4096;
+
 // A stack in a range takes [new_lo, hi): grow or shrink in place. Pages
 // below new_lo go back to the OS when it shrinks.
 void set_low_end(Stack &s, uintptr_t new_lo) {
   if (new_lo > s.lo) range_return_pages(s.lo, new_lo);
   s.lo = new_lo;
+  if (new_lo < s.range_touched) s.range_touched = new_lo;
   // Below the stack pointer: memcheck took the canary's words for dead.
   valgrind_block_writable((const void *)new_lo, MORESTACK_STACK_CANARY);
   write_canary(new_lo);
@@ -212,6 +218,7 @@ void stack_init(Stack &s, size_t size, StackKind kind, uint64_t id) {
   s.lo = h.lo;
   s.hi = h.hi;
   s.range_lo = h.range_lo;
+  s.range_touched = h.lo;
   s.valgrind_id = valgrind_register_stack(s.lo, s.hi);
   write_canary(s.lo);
   s.saved_sp = 0;
@@ -232,7 +239,7 @@ void stack_release(Stack &s) {
   forget_jmp_bufs(s);
   valgrind_deregister_stack(s.valgrind_id);
   if (s.range_lo)
-    range_release({s.range_lo, s.hi});
+    range_release({s.range_lo, s.hi}, s.range_touched - kRangeTouchSlack);
   else if (s.lo)
     pool_free((void *)s.lo, s.size());
   s.lo = s.hi = s.saved_sp = s.range_lo = 0;
@@ -271,6 +278,7 @@ uintptr_t stack_move(Stack &s, size_t new_size, uintptr_t sp, const FrameCursor 
   s.lo = new_lo;
   s.hi = new_hi;
   s.range_lo = home.range_lo;
+  s.range_touched = new_lo;
   valgrind_deregister_stack(s.valgrind_id);
   s.valgrind_id = valgrind_register_stack(new_lo, new_hi);
   if (config.verify) {

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/sysinfo.h>
+#include <time.h>
 #include <unistd.h>
 
 namespace morestack {
@@ -211,14 +212,59 @@ bool without_swap() {
 }
 
 void clear_written(void *block, size_t size) {
-  unsigned char resident[kLargestSmallClass / kPage];
-  if (size < kClearByPageFrom || size > kLargestSmallClass || !without_swap() ||
-      mincore(block, size, resident) != 0) {
+  if (size < kClearByPageFrom || !without_swap()) {
     memset(block, 0, size);
     return;
   }
-  for (size_t i = 0; i < size / kPage; ++i)
-    if (resident[i] & 1) memset((char *)block + i * kPage, 0, kPage);
+  unsigned char resident[kLargestSmallClass / kPage];
+  for (size_t off = 0; off < size; off += kLargestSmallClass) {  // a window at a time
+    char *w = (char *)block + off;
+    const size_t n = size - off < kLargestSmallClass ? size - off : kLargestSmallClass;
+    if (mincore(w, n, resident) != 0) {
+      memset(w, 0, n);
+      continue;
+    }
+    for (size_t i = 0; i * kPage < n; ++i)
+      if (resident[i] & 1) memset(w + i * kPage, 0, n - i * kPage < kPage ? n - i * kPage : kPage);
+  }
+}
+
+// Ranges kept warm (stack_pool.h): released ranges wait here, cleared,
+// their touched pages resident, for the next big stack; the newest first.
+struct WarmRange {
+  Range r;
+  uintptr_t touched;   // the lowest address the stack used (page-aligned)
+  uint64_t since_ns;   // when it was released
+};
+WarmRange warm[kWarmRanges];
+int warm_count;
+size_t warm_bytes;  // touched bytes of the warm ranges
+pthread_mutex_t warm_lock = PTHREAD_MUTEX_INITIALIZER;
+
+uint64_t monotonic_ns() {
+  timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+void unmap_range(const Range &r) {
+  munmap((void *)(r.lo - kRangeGuard), r.hi - r.lo + kRangeGuard);
+  add(ranges_reserved, -1);
+}
+
+// The scavenger: a range unused for kWarmSeconds goes back to the OS. It
+// runs whenever a range is reserved or released (no thread of its own).
+void scavenge_locked(uint64_t now) {
+  int kept = 0;
+  for (int i = 0; i < warm_count; ++i) {
+    if (now - warm[i].since_ns >= kWarmSeconds * 1000000000u) {
+      warm_bytes -= warm[i].r.hi - warm[i].touched;
+      unmap_range(warm[i].r);
+    } else {
+      warm[kept++] = warm[i];
+    }
+  }
+  warm_count = kept;
 }
 
 // Verify mode: the page-sized block a smaller block is the top of.
@@ -260,6 +306,17 @@ void pool_free(void *block, size_t size) {
 }
 
 bool range_reserve(size_t usable, Range *out) {
+  pthread_mutex_lock(&warm_lock);
+  scavenge_locked(monotonic_ns());
+  for (int i = warm_count - 1; i >= 0; --i) {
+    if (warm[i].r.hi - warm[i].r.lo != usable) continue;  // reserved before the limit changed
+    *out = warm[i].r;
+    warm_bytes -= warm[i].r.hi - warm[i].touched;
+    warm[i] = warm[--warm_count];
+    pthread_mutex_unlock(&warm_lock);
+    return true;
+  }
+  pthread_mutex_unlock(&warm_lock);
   void *p = mmap(nullptr, usable + kRangeGuard, PROT_READ | PROT_WRITE,
                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p == MAP_FAILED) return false;
@@ -274,9 +331,42 @@ bool range_reserve(size_t usable, Range *out) {
   return true;
 }
 
-void range_release(const Range &r) {
-  munmap((void *)(r.lo - kRangeGuard), r.hi - r.lo + kRangeGuard);
-  add(ranges_reserved, -1);
+void range_release(const Range &r, uintptr_t touched) {
+  touched &= ~(kPage - 1);
+  if (touched < r.lo) touched = r.lo;
+  const size_t bytes = r.hi - touched;
+  const uint64_t now = monotonic_ns();
+  pthread_mutex_lock(&warm_lock);
+  scavenge_locked(now);
+  bool keep = warm_count < kWarmRanges && warm_bytes + bytes <= kWarmBytes;
+  if (keep) warm_bytes += bytes;  // claimed now, filled in below
+  pthread_mutex_unlock(&warm_lock);
+  if (!keep) {
+    unmap_range(r);
+    return;
+  }
+  // Handed out zero-filled, like every block (see the header): clear what
+  // the stack wrote, outside the lock.
+  valgrind_block_writable((void *)touched, bytes);
+  clear_written((void *)touched, bytes);
+  valgrind_zeroed((void *)touched, bytes);
+  pthread_mutex_lock(&warm_lock);
+  if (warm_count < kWarmRanges) {
+    warm[warm_count++] = {r, touched, now};
+    pthread_mutex_unlock(&warm_lock);
+    return;
+  }
+  warm_bytes -= bytes;  // another thread took the last slot meanwhile
+  pthread_mutex_unlock(&warm_lock);
+  unmap_range(r);
+}
+
+size_t range_scavenge(uint64_t now_ns) {
+  pthread_mutex_lock(&warm_lock);
+  scavenge_locked(now_ns ? now_ns : monotonic_ns());
+  size_t left = warm_count;
+  pthread_mutex_unlock(&warm_lock);
+  return left;
 }
 
 void range_return_pages(uintptr_t lo, uintptr_t hi) {

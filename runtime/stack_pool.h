@@ -62,10 +62,24 @@ struct Range {
   uintptr_t hi;  // top: the stack's hi for its whole life
 };
 
-// Reserve a range with `usable` bytes above its guard. False (errno set) if
-// the OS refuses the mapping.
+// Released ranges stay warm for the next big stack (their touched pages
+// resident, cleared): at most kWarmRanges of them, kWarmBytes of touched
+// memory in all; one unused for kWarmSeconds is unmapped the next time a
+// range is reserved or released (a scavenger without a thread of its own:
+// a program that stops creating big stacks keeps at most kWarmBytes).
+constexpr int kWarmRanges = 16;
+constexpr size_t kWarmBytes = 64u << 20;
+constexpr uint64_t kWarmSeconds = 5;
+
+// Reserve a range with `usable` bytes above its guard: a warm one if one
+// of that size waits, else a fresh mapping. False (errno set) if the OS
+// refuses the mapping.
 bool range_reserve(size_t usable, Range *out);
-void range_release(const Range &r);
+// Give a range back; the stack never used the part below `touched`.
+void range_release(const Range &r, uintptr_t touched);
+// Run the scavenger as if the clock said now_ns (0: now); returns how many
+// ranges stay warm. For tests.
+size_t range_scavenge(uint64_t now_ns);
 // Give back the whole pages inside [lo, hi) (madvise: they read as zero
 // afterwards and cost no memory until touched again).
 void range_return_pages(uintptr_t lo, uintptr_t hi);

@@ -70,6 +70,7 @@ struct Stack {
   // (stack_pool.h), whose lowest usable address this is (0: an ordinary
   // block); lo moves within [range_lo, hi) and the stack never moves again.
   uintptr_t range_lo = 0;
+  uintptr_t range_touched = 0;  // the lowest lo it had there (what a release clears)
 
   size_t size() const { return hi - lo; }
   uintptr_t guard() const { return lo + MORESTACK_STACK_GUARD; }

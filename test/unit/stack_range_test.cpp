@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -156,6 +157,75 @@ TEST(StackRange, ForkAfterInPlaceGrowth) {
   morestack_fiber_resume(f);
   morestack_fiber_destroy(f);
   EXPECT_NE(before.range_lo, 0u);
+}
+
+} // namespace
+
+namespace {
+
+// Released ranges stay warm: the next one of the same size is the same
+// mapping, zero-filled where the last stack wrote, its pages resident.
+TEST(StackRangeWarm, AReleasedRangeComesBackClearedAndResident) {
+  const size_t usable = 64u << 20;
+  Range a;
+  ASSERT_TRUE(range_reserve(usable, &a));
+  const uintptr_t touched = a.hi - (2u << 20);
+  memset((void *)touched, 0x5a, a.hi - touched);
+  range_release(a, touched);
+  Range b;
+  ASSERT_TRUE(range_reserve(usable, &b));
+  EXPECT_EQ(b.lo, a.lo) << "the warm range, not a fresh mapping";
+  size_t nonzero = 0;
+  for (const unsigned char *p = (const unsigned char *)touched; p < (const unsigned char *)b.hi; ++p)
+    nonzero += *p != 0;
+  EXPECT_EQ(nonzero, 0u);
+  EXPECT_EQ(resident_pages(touched, b.hi), (b.hi - touched) / 4096) << "still resident";
+  range_release(b, b.hi - 4096);
+}
+
+TEST(StackRangeWarm, TheScavengerReturnsRangesUnusedForAWhile) {
+  const size_t usable = 32u << 20;
+  Range a;
+  ASSERT_TRUE(range_reserve(usable, &a));
+  range_release(a, a.hi - 4096);
+  size_t before = pool_stats().ranges;
+  EXPECT_GE(range_scavenge(0), 1u) << "just released: kept";
+  EXPECT_EQ(range_scavenge(~uint64_t(0) / 2), 0u) << "long unused: unmapped";
+  EXPECT_LT(pool_stats().ranges, before);
+}
+
+TEST(StackRangeWarm, TheBudgetIsKept) {
+  const size_t usable = 32u << 20;
+  range_scavenge(~uint64_t(0) / 2);  // start empty
+  Range r[3];
+  for (Range &x : r) ASSERT_TRUE(range_reserve(usable, &x));
+  size_t mapped = pool_stats().ranges;
+  // Each touched 30 MiB: two fit the 64 MiB budget, the third is unmapped.
+  for (Range &x : r) range_release(x, x.hi - (30u << 20));
+  EXPECT_EQ(pool_stats().ranges, mapped - 1);
+  EXPECT_EQ(range_scavenge(0), 2u);
+  range_scavenge(~uint64_t(0) / 2);
+}
+
+// A fresh fiber that grows to 4 MiB after another did the same takes the
+// warm range: it grows without faulting its pages in again.
+TEST(StackRangeWarm, AFreshFiberGrowsIntoResidentPages) {
+  auto faults = [] {
+    struct rusage u;
+    getrusage(RUSAGE_SELF, &u);
+    return (long)u.ru_minflt;
+  };
+  auto run = [] {
+    static Seen s;
+    morestack_fiber *f = morestack_fiber_create([](void *) { recurse_and_look(12000, &s); }, nullptr, 2048);
+    morestack_fiber_resume(f);
+    morestack_fiber_destroy(f);
+  };
+  run();  // warms a range (and the pool's small blocks)
+  long f0 = faults();
+  run();
+  long second = faults() - f0;
+  EXPECT_LT(second, 200) << "4 MiB is 1024 pages: they were resident";
 }
 
 } // namespace
