@@ -7,7 +7,7 @@ PACKAGES=(
   llvm-19-dev libclang-19-dev clang-19 lld-19 llvm-19-tools   # plugin + toolchain
   cmake make g++ python3                                      # build
   googletest libgtest-dev                                     # unit tests
-  valgrind gdb                                                # tools tests
+  valgrind gdb pkg-config                                     # tools tests (pkg-config: install test)
 )
 
 missing=()
