@@ -82,6 +82,7 @@ void read_environment() {
   env_size("MORESTACK_MAIN_STACK", &config.main_stack, true);
   env_size("MORESTACK_THREAD_STACK", &config.thread_stack, true);
   env_size("MORESTACK_FIBER_STACK", &config.fiber_stack, true);
+  env_size("MORESTACK_WARM_BYTES", &config.warm_bytes, false);
   struct { const char *name; size_t v; } initial[] = {
       {"MORESTACK_MAIN_STACK", config.main_stack},
       {"MORESTACK_THREAD_STACK", config.thread_stack},

@@ -16,6 +16,7 @@ struct Config {
   size_t thread_stack = 8 << 20;
   size_t fiber_stack = MORESTACK_MIN_STACK;
   size_t max_stack = size_t(1) << 30;
+  size_t warm_bytes = size_t(64) << 20;  // MORESTACK_WARM_BYTES: warm ranges' budget (stack_pool.h)
   bool verify = false;
 };
 

@@ -338,7 +338,7 @@ void range_release(const Range &r, uintptr_t touched) {
   const uint64_t now = monotonic_ns();
   pthread_mutex_lock(&warm_lock);
   scavenge_locked(now);
-  bool keep = warm_count < kWarmRanges && warm_bytes + bytes <= kWarmBytes;
+  bool keep = warm_count < kWarmRanges && warm_bytes + bytes <= config.warm_bytes;
   if (keep) warm_bytes += bytes;  // claimed now, filled in below
   pthread_mutex_unlock(&warm_lock);
   if (!keep) {

@@ -63,12 +63,12 @@ struct Range {
 };
 
 // Released ranges stay warm for the next big stack (their touched pages
-// resident, cleared): at most kWarmRanges of them, kWarmBytes of touched
+// resident, cleared): at most kWarmRanges of them, config.warm_bytes
+// (MORESTACK_WARM_BYTES, 64 MiB by default; 0 turns this off) of touched
 // memory in all; one unused for kWarmSeconds is unmapped the next time a
 // range is reserved or released (a scavenger without a thread of its own:
-// a program that stops creating big stacks keeps at most kWarmBytes).
+// a program that stops creating big stacks keeps at most that budget).
 constexpr int kWarmRanges = 16;
-constexpr size_t kWarmBytes = 64u << 20;
 constexpr uint64_t kWarmSeconds = 5;
 
 // Reserve a range with `usable` bytes above its guard: a warm one if one
