@@ -319,23 +319,24 @@ LIBCALL_KINDS = [
     ("snprintf", 'snprintf("%d %s %.17g")', 8192),
 ]
 # Causes of misses (docs/benchmarks.md, section 10), by kind.
-NEW_CAUSE = ("the call-site check before `operator new` reserves 5,888 B (`__cxa_throw`'s need: "
-             "a `_Z` function that may throw counts its bad_alloc path, which unwinds on the caller's stack), "
-             "so the first `new` grows the 2 KiB fiber to 8 KiB; the park's yield does not shrink it "
-             "(a yield shrinks after 4 quiet safe points, kShrinkQuietSafePoints: the 5th yield after the growth "
-             "halves it to 4 KiB, the 6th to 2 KiB)")
+# Causes of misses (docs/benchmarks.md, section 10), by kind.
+NEW_CAUSE = ("the call-site check before `operator new` keeps 1,600 B free (MORESTACK_LIBRARY_THROW_NEED: "
+             "a `_Z` function that may throw counts what a throw needs on the thrower's stack; the unwinder "
+             "itself runs on the system stack), so the first `new` grows the 2 KiB fiber to 4 KiB; the park's "
+             "yield does not shrink it (a yield shrinks after 4 quiet safe points, kShrinkQuietSafePoints)")
 LIBCALL_PEAK_CAUSE = {"new": NEW_CAUSE, "vector": NEW_CAUSE + " (`push_back` reallocates through `operator new`)",
                       "string": NEW_CAUSE + " (the appends allocate through `operator new`)"}
 LIBCALL_RESIDENT_CAUSE = {
-    "new": "the 8 KiB stack block (see peak)",
-    "vector": "the 8 KiB stack block (see peak), and the vector's 512 B buffer",
-    "string": "the 8 KiB stack block (see peak), and the side stack's first chunk (528 B): "
-              "the std::string's address goes to libstdc++",
+    "new": "the 4 KiB stack block (see peak) and what every fiber holds besides (its control block and "
+           "pool share: the 0.3 KiB over 2 KiB of the park-only fibers)",
+    "vector": "the 4 KiB stack block (see peak), the fiber's 0.3 KiB, and the vector's 512 B buffer",
+    "string": "the 4 KiB stack block (see peak), the fiber's 0.3 KiB, and the side stack's first chunk "
+              "(528 B): the std::string's address goes to libstdc++",
 }
 LIBCALL_NOTES = {
     "park": "a morestack::Fiber that only yields (memory.c with the C API: ~2.3 KiB)",
-    "snprintf": "runs on the system stack (stub); its buffer lives on the side stack (+528 B): "
-                "the stub `__morestack_on_system.snprintf` lacks snprintf's `nocapture`",
+    "snprintf": "runs on the system stack (stub); its buffer stays on the moving stack (the stub carries "
+                "snprintf's `nocapture`)",
 }
 
 
