@@ -438,11 +438,11 @@ def real_program_rows(S):
     note = "whole process under callgrind, workload scale 1"
     if parts:
         note += ("; extra instructions as shares of plain's: " + "; ".join(parts) +
-                 " (bench/lua/breakdown.py). A call to a function of another file costs about 6 instructions "
-                 "even though that function checks itself: its need is a link-time constant the compiler cannot "
-                 "fold (luaV_execute materialises and spills 29 of them at every entry); lua_geti/lua_seti set up "
-                 "a side frame on every call for a TValue whose address only their slow path passes on "
-                 "(docs/benchmarks.md, 1b)")
+                 " (bench/lua/breakdown.py). A call to a function of another file costs 4 instructions "
+                 "(load the callee's need marker, decrement, compare, branch) even though that function checks "
+                 "itself: the need is a link-time constant the compiler cannot fold, and the value takes a "
+                 "register around the call; lua_geti/lua_seti set up a side frame on every call for a TValue "
+                 "whose address only their slow path passes on (docs/benchmarks.md, 1b)")
     rows.append(Row(sec, "real program (Lua 5.4 from Debian): instructions, morestack ÷ plain", ri, mi, pi,
                     "instructions", ("<=", 1.03), note))
     nc = S("real-lua", "instructions", "no-call-site")
