@@ -82,7 +82,8 @@ morestack_fiber *morestack_fiber_create(morestack_fiber_fn fn, void *arg, size_t
   if (!f) fatal("out of memory creating a fiber");
   uint64_t id = __atomic_add_fetch(&fibers_created, 1, __ATOMIC_RELAXED);
   __atomic_add_fetch(&fibers_live, 1, __ATOMIC_RELAXED);
-  stack_init(f->stack, stack_size ? stack_size : config.fiber_stack, StackKind::Fiber, id);
+  stack_init(f->stack, initial_stack_size(stack_size ? stack_size : config.fiber_stack, (uintptr_t)fn),
+             StackKind::Fiber, id);
   f->magic = kFiberMagic;
   f->side = SideStack();
   f->fn = fn;

@@ -234,6 +234,21 @@ void stack_init(Stack &s, size_t size, StackKind kind, uint64_t id) {
   s.jmp_bufs = nullptr;
 }
 
+size_t initial_stack_size(size_t wanted, uintptr_t entry) {
+  // Fibers are created by the hundred thousand with the same function: the
+  // lookup in the stack maps is cached, per thread, for the last entry.
+  static __thread uintptr_t last_entry;
+  static __thread size_t last_need;
+  if (entry != last_entry) {
+    last_need = __morestack_target_need(entry);
+    last_entry = entry;
+  }
+  if (!last_need) return wanted;
+  size_t unchecked = round_up_pow2(last_need + MORESTACK_STACK_GUARD + MORESTACK_STACK_CANARY);
+  if (unchecked > config.max_stack) unchecked = config.max_stack;
+  return wanted > unchecked ? wanted : unchecked;
+}
+
 void stack_release(Stack &s) {
   stack_check_canary(s, "when it was freed");
   forget_jmp_bufs(s);

@@ -41,6 +41,14 @@ namespace morestack {
 // Give `s` a fresh block of `size` bytes (rounded up to a power of two).
 void stack_init(Stack &s, size_t size, StackKind kind, uint64_t id);
 
+// The size a new stack whose first frame is the function at `entry` (a
+// thread's start routine, a fiber's function, main) starts with: `wanted`
+// if that function was built with the plugin (it checks what it needs);
+// otherwise it runs unchecked (a library's thread routine, say), so it gets
+// at least what a call into unknown code keeps free
+// (MORESTACK_UNKNOWN_CALLEE_NEED) above the guard.
+size_t initial_stack_size(size_t wanted, uintptr_t entry);
+
 // Give the block back to the pool; `s` is empty afterwards.
 void stack_release(Stack &s);
 
@@ -94,6 +102,9 @@ GrowthTotals growth_totals();
 
 // Called by morestack.S on the system stack (see there): the save area at
 // sp, the vector registers at `vectors`.
+// stack_map.cpp: 0 if `target` is the entry of a function built with the
+// plugin, else MORESTACK_UNKNOWN_CALLEE_NEED.
+extern "C" size_t __morestack_target_need(uintptr_t target);
 extern "C" uintptr_t __morestack_grow(uintptr_t sp, size_t frame, size_t extra, size_t ra_offset,
                                       void *vectors);
 extern "C" [[noreturn]] void __morestack_no_system_stack(uintptr_t sp);

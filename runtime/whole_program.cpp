@@ -53,17 +53,20 @@ namespace {
 bool whole_program;
 uint64_t next_thread_id = 2;  // main is thread 1
 
-// Run fn(arg) on a new managed stack of `size` bytes, the thread's stack
-// until fn returns or the thread exits. The Stack lives on the heap: after
+// Run fn(arg) on a new managed stack of `size` bytes (more if `entry`, the
+// program's function that runs first on it, was built without the plugin:
+// initial_stack_size), the thread's stack until fn returns or the thread
+// exits. The Stack lives on the heap: after
 // pthread_exit this frame may be gone when __morestack_leave_thread_stack
 // (thread_exit.c's cleanup) frees it.
-void *run_on_managed_stack(size_t size, StackKind kind, uint64_t id, void *(*fn)(void *), void *arg) {
+void *run_on_managed_stack(size_t size, StackKind kind, uint64_t id, void *(*fn)(void *), void *arg,
+                           uintptr_t entry) {
   ensure_signal_stack();
   ThreadState &t = thread_state();
   t.thread_number = id;
   Stack *stack = (Stack *)calloc(1, sizeof(Stack));  // stack_init sets every field
   if (!stack) fatal("out of memory starting thread %llu", (unsigned long long)id);
-  stack_init(*stack, size, kind, id);
+  stack_init(*stack, initial_stack_size(size, entry), kind, id);
   t.thread_stack = stack;
   set_current(stack);
   return __morestack_run_thread(fn, arg, stack->hi, &t.os_sp);
@@ -98,7 +101,8 @@ void *thread_trampoline(void *p) {
   write_side(0, 0);
   if (!__atomic_load_n(&whole_program, __ATOMIC_ACQUIRE)) return start.fn(start.arg);
   uint64_t id = __atomic_fetch_add(&next_thread_id, 1, __ATOMIC_RELAXED);
-  return run_on_managed_stack(config.thread_stack, StackKind::Thread, id, start.fn, start.arg);
+  return run_on_managed_stack(config.thread_stack, StackKind::Thread, id, start.fn, start.arg,
+                              (uintptr_t)start.fn);
 }
 
 using pthread_create_fn = int (*)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
@@ -132,7 +136,7 @@ namespace {
 int main_on_growable_stack(int argc, char **argv, char **envp) {
   __atomic_store_n(&whole_program, true, __ATOMIC_RELEASE);
   MainArgs args = {argc, argv, envp, 0};
-  run_on_managed_stack(config.main_stack, StackKind::Main, 1, call_main, &args);
+  run_on_managed_stack(config.main_stack, StackKind::Main, 1, call_main, &args, (uintptr_t)user_main);
   return args.result;
 }
 
