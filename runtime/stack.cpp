@@ -201,7 +201,6 @@ void set_low_end(Stack &s, uintptr_t new_lo) {
 
 void stack_check_canary(const Stack &s, const char *when) {
   if (!s.lo || s.kind == StackKind::Signal) return;
-  valgrind_scanned((const void *)s.lo, MORESTACK_STACK_CANARY);  // below the stack pointer
   uint64_t c = canary_for(s.lo);
   const uint64_t *w = (const uint64_t *)s.lo;
   if (__builtin_expect(w[0] == c && w[1] == ~c, 1)) return;
