@@ -74,6 +74,14 @@ void env_size(const char *name, size_t *field, bool initial) {
   *field = initial ? round_up_pow2(v) : v;
 }
 
+// A 0/1 switch from the environment, or fatal saying what it switches.
+void env_flag(const char *name, bool *field, const char *what) {
+  const char *v = getenv(name);
+  if (!v) return;
+  if ((v[0] == '0' || v[0] == '1') && v[1] == '\0') *field = v[0] == '1';
+  else fatal("%s=\"%s\": use 1 to enable %s, 0 to disable", name, v, what);
+}
+
 void read_environment() {
   env_size("MORESTACK_MAX_STACK", &config.max_stack, false);
   if (config.max_stack < MORESTACK_MIN_STACK || config.max_stack > kLargestMaxStack)
@@ -100,11 +108,9 @@ void read_environment() {
     fatal("MORESTACK_NONSPLIT_RESERVE (%zu bytes) must be below half of MORESTACK_MAX_STACK "
           "(%zu bytes)", reserve, config.max_stack);
   __morestack_nonsplit_reserve = reserve;
-  if (const char *v = getenv("MORESTACK_VERIFY")) {
-    if (v[0] == '1' && v[1] == '\0') config.verify = true;
-    else if (!(v[0] == '0' && v[1] == '\0'))
-      fatal("MORESTACK_VERIFY=\"%s\": use 1 to enable checking after every move, 0 to disable", v);
-  }
+  env_flag("MORESTACK_VERIFY", &config.verify, "checking after every move");
+  env_flag("MORESTACK_LEARN_STACKS", &config.learn_stacks,
+           "starting fibers at the size fibers of their function needed");
 }
 
 pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -136,6 +142,13 @@ int morestack_set_nonsplit_reserve(size_t b) {
   init_config();
   if (b < kMinNonsplitReserve || b >= config.max_stack / 2) return EINVAL;
   __morestack_nonsplit_reserve = b;
+  return 0;
+}
+
+int morestack_set_learn_stack_sizes(int on) {
+  init_config();
+  if (on != 0 && on != 1) return EINVAL;
+  config.learn_stacks = on;
   return 0;
 }
 

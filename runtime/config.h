@@ -18,6 +18,7 @@ struct Config {
   size_t max_stack = size_t(1) << 30;
   size_t warm_bytes = size_t(64) << 20;  // MORESTACK_WARM_BYTES: warm ranges' budget (stack_pool.h)
   bool verify = false;
+  bool learn_stacks = true;  // MORESTACK_LEARN_STACKS: fiber start sizes per kind (fiber_kinds.h)
 };
 
 extern Config config;

@@ -24,6 +24,7 @@
 
 #include "config.h"
 #include "fatal.h"
+#include "fiber_kinds.h"
 #include "frames.h"
 #include "side_stack.h"
 #include "signals.h"
@@ -82,8 +83,13 @@ morestack_fiber *morestack_fiber_create(morestack_fiber_fn fn, void *arg, size_t
   if (!f) fatal("out of memory creating a fiber");
   uint64_t id = __atomic_add_fetch(&fibers_created, 1, __ATOMIC_RELAXED);
   __atomic_add_fetch(&fibers_live, 1, __ATOMIC_RELAXED);
-  stack_init(f->stack, initial_stack_size(stack_size ? stack_size : config.fiber_stack, (uintptr_t)fn),
-             StackKind::Fiber, id);
+  const uintptr_t entry = (uintptr_t)fn;
+  f->learns = stack_size == 0 && config.learn_stacks;
+  const size_t configured = stack_size ? stack_size : config.fiber_stack;
+  const size_t start = f->learns ? kind_start_size(entry, configured) : configured;
+  stack_init(f->stack, initial_stack_size(start, entry), StackKind::Fiber, id);
+  // Born bigger than configured: it may shrink back to the configured size.
+  if (start != configured) f->stack.min_size = initial_stack_size(configured, entry);
   f->magic = kFiberMagic;
   f->side = SideStack();
   f->fn = fn;
@@ -100,8 +106,8 @@ void morestack_fiber_destroy(morestack_fiber *f) {
   if (!f) return;
   check_fiber(f, "morestack_fiber_destroy");
   if (f->state == FiberState::Running) fatal_fiber_state(f, "morestack_fiber_destroy: destroyed the running");
-  stack_release(f->stack);
-  side_release(f->side);
+  if (f->state == FiberState::Created) f->learns = false;  // it never ran: nothing to learn
+  fiber_release_stacks(f);
   __atomic_sub_fetch(&fibers_live, 1, __ATOMIC_RELAXED);
   f->magic = 0;
   free(f);

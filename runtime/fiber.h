@@ -33,6 +33,7 @@ struct Fiber {
   Stack *resumer_stack;  // null: the resumer ran on its OS stack
   Fiber *resumer_fiber;  // the fiber that resumed this one, if any
   FiberState state;
+  bool learns;           // created with the default size: measured when it ends (fiber_kinds.h)
   SideStack side;        // its side stack (side_stack.h); none until first used
 };
 
@@ -40,6 +41,10 @@ struct Fiber {
 // side stack's fast path reads it on every chunk boundary it crosses.
 extern __thread Fiber *running_fiber __attribute__((tls_model("initial-exec")));
 inline Fiber *&current_fiber() { return running_fiber; }
+
+// Free the fiber's stacks; a fiber of the default size teaches its kind
+// what it needed (fiber_kinds.h).
+void fiber_release_stacks(Fiber *f);
 
 // Leave the running fiber `f` for its resumer; returns when resumed again.
 void switch_to_resumer(Fiber *f);

@@ -12,6 +12,7 @@
 #include "fiber.h"
 
 #include "fatal.h"
+#include "fiber_kinds.h"
 #include "frames.h"
 #include "side_stack.h"
 #include "signals.h"
@@ -27,6 +28,13 @@ namespace morestack {
 __thread Fiber *running_fiber __attribute__((tls_model("initial-exec")));
 
 MORESTACK_RUNTIME_FRAME void switch_to_resumer(Fiber *f) { __morestack_switch(&f->stack.saved_sp, *f->resumer_sp); }
+
+MORESTACK_RUNTIME_FRAME void fiber_release_stacks(Fiber *f) {
+  const size_t need = stack_release(f->stack);
+  if (f->learns) kind_learn((uintptr_t)f->fn, need);
+  f->learns = false;  // destroying a finished fiber releases nothing more
+  side_release(f->side);
+}
 
 void fatal_fiber_state(const Fiber *f, const char *what) {
   char name[48];
@@ -69,8 +77,7 @@ MORESTACK_RUNTIME_FRAME int morestack_fiber_resume(morestack_fiber *f) {
   stack_check_canary(f->stack, f->state == FiberState::Finished ? "when it finished"
                                                                  : "when it yielded");
   if (f->state == FiberState::Finished) {
-    stack_release(f->stack);
-    side_release(f->side);
+    fiber_release_stacks(f);
     return 1;
   }
   f->state = FiberState::Suspended;

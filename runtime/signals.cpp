@@ -133,7 +133,7 @@ Stack *handler_stack() {
     t.side_lo = side;
     t.handler.lo = lo;
     t.handler.hi = lo + kHandlerStackSize;
-    t.handler.initial_size = kHandlerStackSize;
+    t.handler.initial_size = t.handler.min_size = kHandlerStackSize;
     t.handler.kind = StackKind::Signal;
     t.handler.id = current_thread_number();
   }

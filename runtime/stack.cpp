@@ -221,7 +221,7 @@ void stack_init(Stack &s, size_t size, StackKind kind, uint64_t id) {
   s.valgrind_id = valgrind_register_stack(s.lo, s.hi);
   write_canary(s.lo);
   s.saved_sp = 0;
-  s.initial_size = size;
+  s.initial_size = s.min_size = size;
   s.kind = kind;
   s.id = id;
   s.stats = StackStats();
@@ -248,15 +248,24 @@ size_t initial_stack_size(size_t wanted, uintptr_t entry) {
   return wanted > unchecked ? wanted : unchecked;
 }
 
-void stack_release(Stack &s) {
+size_t stack_release(Stack &s) {
   stack_check_canary(s, "when it was freed");
   forget_jmp_bufs(s);
   valgrind_deregister_stack(s.valgrind_id);
-  if (s.range_lo)
+  size_t written = 0;
+  if (s.range_lo) {
     range_release({s.range_lo, s.hi}, s.range_touched - kRangeTouchSlack);
-  else if (s.lo)
-    pool_free((void *)s.lo, s.size());
+    written = s.hi - s.range_touched;
+  } else if (s.lo) {
+    // The canary goes first, so that the pool's scan for the high-water
+    // mark finds the stack's own lowest word.
+    valgrind_block_writable((const void *)s.lo, MORESTACK_STACK_CANARY);
+    memset((void *)s.lo, 0, MORESTACK_STACK_CANARY);
+    written = pool_free((void *)s.lo, s.size());
+  }
   s.lo = s.hi = s.saved_sp = s.range_lo = 0;
+  const size_t need = written + MORESTACK_STACK_GUARD;
+  return need > s.stats.deepest ? need : s.stats.deepest;
 }
 
 uintptr_t stack_move(Stack &s, size_t new_size, uintptr_t sp, const FrameCursor &start,
@@ -327,7 +336,7 @@ size_t shrink_target(const Stack &s, size_t used, bool one_step) {
   // the red zone are all a shrink must leave.
   const size_t keep = used + MORESTACK_STACK_GUARD + MORESTACK_RED_ZONE;
   size_t size = s.size();
-  while (size / 2 >= s.initial_size && used < size / 4 && keep <= size / 2) {
+  while (size / 2 >= s.min_size && used < size / 4 && keep <= size / 2) {
     size /= 2;
     if (one_step) break;
   }
@@ -364,6 +373,12 @@ uintptr_t shrink_to(Stack &s, size_t new_size, uintptr_t sp, const FrameCursor &
     if (sp - s.lo > kShrinkKeepBelowSp)
       range_return_pages(s.lo + MORESTACK_STACK_CANARY, sp - kShrinkKeepBelowSp);
   } else if (walkable(start, s.hi)) {
+    // What it needed before it shrinks (the new block's mark starts over);
+    // the scan starts above the canary's 64-byte line.
+    valgrind_scanned((const void *)(s.lo + 64), s.size() - 64);
+    const size_t need = block_high_water((const void *)(s.lo + 64), s.size() - 64) +
+                        MORESTACK_STACK_GUARD;
+    if (need > s.stats.deepest) s.stats.deepest = need;
     new_sp = stack_move(s, new_size, sp, start, vectors);
   } else {
     return sp;
@@ -390,7 +405,7 @@ void *shrink_suspended(void *p) {
 } // namespace
 
 bool stack_shrink_at_safe_point(Stack &s) {
-  if (s.size() == s.initial_size) return false;  // nothing to shrink: the common case
+  if (s.size() <= s.min_size) return false;  // nothing to shrink: the common case
   if (s.stats.growths != s.growths_seen) {
     s.growths_seen = s.stats.growths;
     s.quiet_safe_points = 0;
@@ -432,6 +447,7 @@ extern "C" uintptr_t __morestack_grow(uintptr_t sp, size_t frame, size_t extra, 
   const size_t need = used + frame + extra + MORESTACK_STACK_GUARD;
   if (need < used || need > config.max_stack)
     fatal_limit_at(*s, need, sp, ra_offset, frame + extra, ra_offset == SAVE_AREA_RA_PROLOGUE);
+  if (need > s->stats.deepest) s->stats.deepest = need;
   size_t new_size = s->size() * 2;
   while (new_size < need) new_size *= 2;
   if (new_size > config.max_stack) new_size = config.max_stack;

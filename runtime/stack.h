@@ -49,8 +49,10 @@ void stack_init(Stack &s, size_t size, StackKind kind, uint64_t id);
 // (MORESTACK_UNKNOWN_CALLEE_NEED) above the guard.
 size_t initial_stack_size(size_t wanted, uintptr_t entry);
 
-// Give the block back to the pool; `s` is empty afterwards.
-void stack_release(Stack &s);
+// Give the block back to the pool; `s` is empty afterwards. Returns the
+// most the stack needed in its life (StackStats::deepest, or its last
+// block's high-water mark plus the guard region if that is more).
+size_t stack_release(Stack &s);
 
 // Stop the program, naming `s`, if its canary was overwritten. `when` says
 // at what point the runtime looked ("when it yielded", ...).

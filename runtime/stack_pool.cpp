@@ -36,6 +36,7 @@ struct Chunk {
 };
 static_assert(sizeof(Chunk) <= kSmallestClass, "chunk header must fit in one block");
 static_assert(kBlocksPerChunk == 128, "free_bits holds 128 blocks");
+static_assert(kSmallestClass % 64 == 0, "block_high_water scans 64 bytes at a time");
 
 struct SizeClass {
   pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -211,22 +212,40 @@ bool without_swap() {
   return known;
 }
 
-void clear_written(void *block, size_t size) {
+// Returns how many bytes below the block's top were written (pool_free in
+// stack_pool.h), to 64 bytes: the zero words below the lowest written one
+// are read instead of cleared, which costs what clearing them would.
+size_t clear_written(void *block, size_t size) {
   if (size < kClearByPageFrom || !without_swap()) {
-    memset(block, 0, size);
-    return;
+    const size_t written = block_high_water(block, size);
+    memset((char *)block + size - written, 0, written);
+    return written;
   }
   unsigned char resident[kLargestSmallClass / kPage];
+  size_t lowest = size;  // offset of the lowest written line found so far
   for (size_t off = 0; off < size; off += kLargestSmallClass) {  // a window at a time
     char *w = (char *)block + off;
     const size_t n = size - off < kLargestSmallClass ? size - off : kLargestSmallClass;
     if (mincore(w, n, resident) != 0) {
       memset(w, 0, n);
+      if (lowest == size) lowest = off;
       continue;
     }
-    for (size_t i = 0; i * kPage < n; ++i)
-      if (resident[i] & 1) memset(w + i * kPage, 0, n - i * kPage < kPage ? n - i * kPage : kPage);
+    for (size_t i = 0; i * kPage < n; ++i) {
+      if (!(resident[i] & 1)) continue;
+      char *page = w + i * kPage;
+      size_t len = n - i * kPage < kPage ? n - i * kPage : kPage;
+      if (lowest == size) {  // below the lowest written line: scan
+        const size_t hw = block_high_water(page, len);
+        if (!hw) continue;
+        lowest = off + i * kPage + (len - hw);
+        page += len - hw;
+        len = hw;
+      }
+      memset(page, 0, len);
+    }
   }
+  return size - lowest;
 }
 
 // Ranges kept warm (stack_pool.h): released ranges wait here, cleared,
@@ -286,13 +305,26 @@ void *pool_alloc(size_t size) {
   return tc.blocks[c][--tc.count[c]];
 }
 
-void pool_free(void *block, size_t size) {
+size_t block_high_water(const void *block, size_t size) {
+  const uint64_t *w = (const uint64_t *)block, *end = w + size / 8;
+  while (w < end && !(w[0] | w[1] | w[2] | w[3] | w[4] | w[5] | w[6] | w[7])) w += 8;
+  return (size_t)((const char *)end - (const char *)w);
+}
+
+size_t pool_free(void *block, size_t size) {
   const size_t backing = backing_size(size);
-  if (backing != size) return pool_free((char *)block - (backing - size), backing);
+  if (backing != size) {
+    const size_t written = pool_free((char *)block - (backing - size), backing);
+    return written < size ? written : size;
+  }
   add(bytes_in_use, -(long)size);
-  if (size > kLargestSmallClass) return large_free(block, size);
-  valgrind_block_writable(block, size);
-  clear_written(block, size);  // blocks are handed out zero-filled (see header)
+  if (size > kLargestSmallClass) {
+    large_free(block, size);
+    return size;
+  }
+  // Valgrind: the runtime's to read (the scan for the high-water mark) and write.
+  valgrind_scanned(block, size);
+  const size_t written = clear_written(block, size);  // blocks are handed out zero-filled (see header)
   valgrind_zeroed(block, size);
   int c = class_of(size);
   ThreadCache &tc = cache;
@@ -303,6 +335,7 @@ void pool_free(void *block, size_t size) {
     tc.count[c] = keep;
   }
   tc.blocks[c][tc.count[c]++] = block;
+  return written;
 }
 
 bool range_reserve(size_t usable, Range *out) {
@@ -347,7 +380,7 @@ void range_release(const Range &r, uintptr_t touched) {
   }
   // Handed out zero-filled, like every block (see the header): clear what
   // the stack wrote, outside the lock.
-  valgrind_block_writable((void *)touched, bytes);
+  valgrind_scanned((void *)touched, bytes);  // read (the scan below the mark) and written
   clear_written((void *)touched, bytes);
   valgrind_zeroed((void *)touched, bytes);
   pthread_mutex_lock(&warm_lock);

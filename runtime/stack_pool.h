@@ -50,7 +50,13 @@ constexpr size_t kThreadCacheBytes = 256 * 1024;  // per class and thread, at mo
 // A block of `size` bytes (a power of two >= kSmallestClass). Fatal if the
 // OS refuses memory.
 void *pool_alloc(size_t size);
-void pool_free(void *block, size_t size);
+// Take a block back. Returns its high-water mark: how many bytes below its
+// top were written since it was handed out (the distance from the top to
+// its lowest nonzero word, to 64 bytes; the whole size for blocks too big
+// to scan). Words the owner wrote and then zeroed count as unwritten.
+size_t pool_free(void *block, size_t size);
+// The same mark for a block in use, without freeing it.
+size_t block_high_water(const void *block, size_t size);
 
 // Return the calling thread's cached blocks to the shared pool (thread exit).
 void pool_flush_thread_cache();

@@ -1,6 +1,8 @@
 // runtime/stats.cpp: statistics a program can read or print.
 #include <morestack/morestack.h>
 
+#include "config.h"
+#include "faults.h"
 #include "fiber.h"
 #include "stack.h"
 #include "stack_map.h"
@@ -88,6 +90,22 @@ void morestack_print_summary(void) {
           (unsigned long long)s.frames_foreign, (unsigned long long)s.pointer_free_words,
           (unsigned long long)s.walks_undescribed,
           (unsigned long long)s.walks_broken, (unsigned long long)s.shrinks_refused);
+  // Fiber kinds that learned to start bigger than configured (fiber_kinds.h).
+  morestack_fiber_kind kinds[8];
+  const size_t n = morestack_fiber_kinds(kinds, 8);
+  bool header = false;
+  for (size_t i = 0; i < n && i < 8; ++i) {
+    if (kinds[i].start_size <= config.fiber_stack) continue;
+    char name[160];
+    function_name_at((uintptr_t)kinds[i].function, name, sizeof name);
+    if (!header) fprintf(stderr, "morestack: fibers that start bigger than %zu bytes, learned:\n",
+                         config.fiber_stack);
+    header = true;
+    fprintf(stderr, "morestack:   %s: %zu bytes (typically needs %zu; %llu fibers measured)\n",
+            name, kinds[i].start_size, kinds[i].typical_need,
+            (unsigned long long)kinds[i].fibers_measured);
+  }
+  if (n > 8) fprintf(stderr, "morestack:   (%zu fiber functions measured in all)\n", n);
 }
 
 } // extern "C"

@@ -48,15 +48,21 @@ struct StackStats {
   size_t peak_size = 0;
   uint64_t reserve_growths = 0;  // growths asked for by a call-site check
   size_t largest_reserve = 0;    // the most such a check asked for, in bytes
+  // The most this stack has needed, in bytes: at each growth its live part
+  // plus the frame that asked plus the guard region; at each shrink its
+  // high-water mark plus the guard region (fiber_kinds.h learns from it).
+  size_t deepest = 0;
 };
 
 struct Stack {
   uintptr_t lo = 0;        // block start (lowest address)
   uintptr_t hi = 0;        // block end; the stack grows down from here
   uintptr_t saved_sp = 0;  // stack pointer while the stack is suspended
-  size_t initial_size = 0; // never shrink below this
+  size_t initial_size = 0; // the size it was created with
   StackKind kind = StackKind::Fiber;
   uint64_t id = 0;         // thread number or fiber number, for messages
+  size_t min_size = 0;     // never shrink below this (initial_size, or less
+                           // for a fiber born bigger: fiber_kinds.h)
   StackStats stats;
   // Shrink hysteresis (stack.h): safe points passed without a growth, how
   // many are needed before a shrink, and whether it shrank since it last grew.

@@ -4,7 +4,8 @@
 //   while (!f.resume()) { /* f yielded */ }
 //
 // A Fiber owns its callable (on the heap) and its stack (2 KiB to start,
-// grown by copying). resume() runs it until it yields or returns; an
+// or what fibers of the same callable type needed before; grown by
+// copying). resume() runs it until it yields or returns; an
 // exception that escapes the callable is caught on the fiber's stack and
 // rethrown by the resume() that was running it, in the resumer. Destroying
 // an unfinished Fiber discards it without unwinding its stack.
@@ -33,7 +34,7 @@ public:
   template <class F, class = std::enable_if_t<!std::is_same<std::decay_t<F>, Fiber>::value>>
   explicit Fiber(F &&fn, size_t stack_size = 0)
       : body_(new Body<std::decay_t<F>>(std::forward<F>(fn))),
-        fiber_(morestack_fiber_create(&Fiber::run, body_.get(), stack_size)) {}
+        fiber_(morestack_fiber_create(&Fiber::run<std::decay_t<F>>, body_.get(), stack_size)) {}
 
   Fiber(Fiber &&other) noexcept
       : body_(std::move(other.body_)), fiber_(std::exchange(other.fiber_, nullptr)) {}
@@ -74,31 +75,34 @@ public:
 private:
   struct BodyBase {
     virtual ~BodyBase() = default;
-    virtual void call() = 0;
     std::exception_ptr error;
   };
   template <class F> struct Body final : BodyBase {
     explicit Body(F &&f) : fn(std::move(f)) {}
     explicit Body(const F &f) : fn(f) {}
-    void call() override { fn(); }
     F fn;
   };
 
-  // The fiber's first frame, at the top of its fresh stack. It is
+  // The fiber's first frame, at the top of its fresh stack: one function
+  // per callable type, so that the runtime learns a start size for each
+  // (morestack_fiber_kinds in morestack.h). It is
   // no_split_stack: the frame is a few words at the top of the stack,
   // MORESTACK_MIN_STACK - MORESTACK_STACK_GUARD bytes above the guard, and
   // its catch handler runs after unwinding back to it (the catch path, in
   // libstdc++, needs well under that: a checked frame would check for the
   // measured worst case of __cxa_begin_catch and friends, 3840 bytes, at
   // those calls and grow every 2 KiB fiber whose body throws).
-  __attribute__((no_split_stack)) static void run(void *p) {
-    BodyBase *b = static_cast<BodyBase *>(p);
+  template <class F> __attribute__((no_split_stack)) static void run(void *p) {
+    Body<F> *b = static_cast<Body<F> *>(p);
     try {
-      b->call();
+      call(b);
     } catch (...) {
       keep_exception(b);
     }
   }
+  // The callable runs in a checked frame of its own, never inlined into
+  // run's unchecked one.
+  template <class F> __attribute__((noinline)) static void call(Body<F> *b) { b->fn(); }
   // Apart from run: its exception_ptr temporaries have their address taken
   // (they live on the side stack), and a fiber that never throws then
   // never needs a side stack for run.

@@ -26,9 +26,10 @@ typedef struct morestack_fiber morestack_fiber;
 typedef void (*morestack_fiber_fn)(void *arg);
 
 /* Create a suspended fiber that will run fn(arg) on its own growable stack.
- * stack_size 0 means the configured fiber stack size (default 2 KiB); other
- * values are rounded up to a power of two, at least 2 KiB. Never NULL: out of
- * memory is fatal. */
+ * stack_size 0 means the size fibers of fn needed before (see "Learned start
+ * sizes" below), at first the configured fiber stack size (default 2 KiB);
+ * other values are rounded up to a power of two, at least 2 KiB, and used
+ * as given. Never NULL: out of memory is fatal. */
 morestack_fiber *morestack_fiber_create(morestack_fiber_fn fn, void *arg, size_t stack_size);
 
 /* Run the fiber until it yields or finishes. Resuming a finished or running
@@ -58,6 +59,7 @@ morestack_fiber *morestack_fiber_current(void);
  *   MORESTACK_MAX_STACK       largest any stack may grow   (default 1G)
  *   MORESTACK_NONSPLIT_RESERVE room kept by prologues of plain -fsplit-stack
  *                             objects that lld rewrote (16K)
+ *   MORESTACK_LEARN_STACKS    1: learn fiber start sizes per function (1)
  * Sizes take K, M or G suffixes (powers of 1024). Initial sizes are rounded
  * up to a power of two and must be at least 2K; a bad environment value is
  * a fatal error at start-up. The setters return 0, or EINVAL for a bad value
@@ -69,6 +71,7 @@ int morestack_set_thread_stack_size(size_t bytes);
 int morestack_set_fiber_stack_size(size_t bytes);
 int morestack_set_max_stack_size(size_t bytes);
 int morestack_set_nonsplit_reserve(size_t bytes);
+int morestack_set_learn_stack_sizes(int on); /* 0 or 1 */
 
 size_t morestack_fiber_stack_size(void);
 size_t morestack_max_stack_size(void);
@@ -132,6 +135,25 @@ typedef struct morestack_stack_stats {
  * stack). Returns 1 if that stack is managed, else 0. */
 int morestack_current_stack_stats(morestack_stack_stats *out);
 int morestack_fiber_stats(const morestack_fiber *f, morestack_stack_stats *out);
+
+/* ---- Learned start sizes ------------------------------------------------
+ * Fibers of one function are a kind. A fiber created with stack_size 0
+ * starts at the size fibers of its kind needed (the power of two at or
+ * above the geometric mean of what measured fibers needed, at most 64 KiB,
+ * never below the configured fiber size), so a kind that always grows to
+ * 8 KiB is born with 8 KiB and never moves. Such a fiber may still shrink
+ * to the configured size at safe points. A fiber created with an explicit
+ * size starts at that size and is not measured. In C++, each callable type
+ * given to morestack::Fiber is a kind of its own. */
+typedef struct morestack_fiber_kind {
+  const void *function;     /* the fiber function (C++: Fiber's entry for one callable type) */
+  size_t start_size;        /* what its fibers created with size 0 start with now */
+  size_t typical_need;      /* the geometric mean of what they needed, in bytes */
+  uint64_t fibers_measured;
+} morestack_fiber_kind;
+/* Fill out[0..max) with the kinds measured so far; returns how many there
+ * are (which may exceed max). */
+size_t morestack_fiber_kinds(morestack_fiber_kind *out, size_t max);
 
 /* Process-wide totals. */
 typedef struct morestack_process_stats {

@@ -26,7 +26,7 @@ morestack_stack_stats stats_of(morestack_fiber *f) {
   return s;
 }
 
-TEST(ShrinkTarget, HalvesWhileUnderAQuarterNeverBelowInitial) {
+TEST(ShrinkTarget, HalvesWhileUnderAQuarterNeverBelowItsFloor) {
   Stack s;
   stack_init(s, 2048, StackKind::Fiber, 1);
   s.hi = s.lo + 65536;  // pretend it grew to 64 KiB (no memory touched)
@@ -34,10 +34,10 @@ TEST(ShrinkTarget, HalvesWhileUnderAQuarterNeverBelowInitial) {
   EXPECT_EQ(shrink_target(s, 100, /*one_step=*/false), 2048u);
   EXPECT_EQ(shrink_target(s, 20000, false), 65536u) << "a third used: keep";
   EXPECT_EQ(shrink_target(s, 15000, false), 32768u) << "under a quarter: halve once";
-  s.initial_size = 16384;
-  EXPECT_EQ(shrink_target(s, 100, false), 16384u) << "never below the initial size";
+  s.min_size = 16384;
+  EXPECT_EQ(shrink_target(s, 100, false), 16384u) << "never below the floor";
   s.hi = s.lo + 2048;
-  s.initial_size = 2048;
+  s.min_size = 2048;
   stack_release(s);
 }
 

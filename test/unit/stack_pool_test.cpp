@@ -113,10 +113,11 @@ TEST(StackPool, FreeingClearsWhatWasWrittenOnly) {
     size_t nonzero = 0;
     for (size_t i = 0; i < size; ++i) nonzero += again[i] != 0;
     EXPECT_EQ(nonzero, 0u);
-    // A deeper use in the middle of the block is cleared too.
-    again[size / 2] = 1;
+    // A deeper use in the middle of the block is cleared too, and is the
+    // high-water mark pool_free reports (to 64 bytes).
+    again[size / 2 + 70] = 1;
     again[size - 1] = 1;
-    pool_free(again, size);
+    EXPECT_EQ(pool_free(again, size), size / 2 - 64);
     unsigned char *third = (unsigned char *)pool_alloc(size);
     ASSERT_EQ(third, b);
     EXPECT_EQ(third[size / 2], 0);
@@ -124,6 +125,21 @@ TEST(StackPool, FreeingClearsWhatWasWrittenOnly) {
     pool_free(third, size);
     pool_flush_thread_cache();
   }).join();
+}
+
+TEST(StackPool, FreeingReportsTheHighWaterMark) {
+  for (size_t size : {2048u, 16384u, 131072u}) {
+    unsigned char *b = (unsigned char *)pool_alloc(size);
+    EXPECT_EQ(pool_free(b, size), 0u) << size << ": nothing written";
+    b = (unsigned char *)pool_alloc(size);
+    b[size - 300] = 7;  // in the line starting 320 bytes below the top
+    b[size - 8] = 1;
+    EXPECT_EQ(pool_free(b, size), 320u) << size;
+    b = (unsigned char *)pool_alloc(size);
+    b[0] = 1;
+    EXPECT_EQ(pool_free(b, size), size) << size << ": written to the bottom";
+  }
+  pool_flush_thread_cache();
 }
 
 TEST(StackPool, FreeFromAnotherThread) {
