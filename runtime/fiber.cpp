@@ -66,13 +66,7 @@ void prepare_first_switch(Fiber *f) {
 
 } // namespace
 
-} // namespace morestack
-
-using namespace morestack;
-
-extern "C" {
-
-morestack_fiber *morestack_fiber_create(morestack_fiber_fn fn, void *arg, size_t stack_size) {
+Fiber *fiber_create(morestack_fiber_fn fn, void *arg, size_t stack_size, uintptr_t entry) {
   init_config();
   install_fault_handler();
   if (!fn) fatal("morestack_fiber_create: the fiber function is NULL");
@@ -83,7 +77,6 @@ morestack_fiber *morestack_fiber_create(morestack_fiber_fn fn, void *arg, size_t
   if (!f) fatal("out of memory creating a fiber");
   uint64_t id = __atomic_add_fetch(&fibers_created, 1, __ATOMIC_RELAXED);
   __atomic_add_fetch(&fibers_live, 1, __ATOMIC_RELAXED);
-  const uintptr_t entry = (uintptr_t)fn;
   f->learns = stack_size == 0 && config.learn_stacks;
   const size_t configured = stack_size ? stack_size : config.fiber_stack;
   const size_t start = f->learns ? kind_start_size(entry, configured) : configured;
@@ -93,6 +86,7 @@ morestack_fiber *morestack_fiber_create(morestack_fiber_fn fn, void *arg, size_t
   f->magic = kFiberMagic;
   f->side = SideStack();
   f->fn = fn;
+  f->kind = entry;
   f->arg = arg;
   f->resumer_sp = nullptr;
   f->resumer_stack = nullptr;
@@ -100,6 +94,16 @@ morestack_fiber *morestack_fiber_create(morestack_fiber_fn fn, void *arg, size_t
   f->state = FiberState::Created;
   prepare_first_switch(f);
   return f;
+}
+
+} // namespace morestack
+
+using namespace morestack;
+
+extern "C" {
+
+morestack_fiber *morestack_fiber_create(morestack_fiber_fn fn, void *arg, size_t stack_size) {
+  return static_cast<morestack_fiber *>(fiber_create(fn, arg, stack_size, (uintptr_t)fn));
 }
 
 void morestack_fiber_destroy(morestack_fiber *f) {

@@ -29,6 +29,7 @@ struct Fiber {
   Stack stack;
   morestack_fiber_fn fn;
   void *arg;
+  uintptr_t kind;        // the user's entry function: its start size is learned (fiber_kinds.h)
   uintptr_t *resumer_sp;
   Stack *resumer_stack;  // null: the resumer ran on its OS stack
   Fiber *resumer_fiber;  // the fiber that resumed this one, if any
@@ -42,9 +43,19 @@ struct Fiber {
 extern __thread Fiber *running_fiber __attribute__((tls_model("initial-exec")));
 inline Fiber *&current_fiber() { return running_fiber; }
 
+// morestack_fiber_create, running fn(arg) for the user's function `entry`
+// (whose kind it is, and whose stack map says whether it checks its
+// stack): the scheduler runs every task through one runtime function.
+Fiber *fiber_create(morestack_fiber_fn fn, void *arg, size_t stack_size, uintptr_t entry);
+
 // Free the fiber's stacks; a fiber of the default size teaches its kind
 // what it needed (fiber_kinds.h).
 void fiber_release_stacks(Fiber *f);
+
+// morestack_fiber_resume; `safe_point` false: the fiber stopped in runtime
+// code that keeps pointers into its stack (the scheduler's park), so its
+// stack must not shrink there.
+int resume_fiber(Fiber *f, bool safe_point);
 
 // Leave the running fiber `f` for its resumer; returns when resumed again.
 void switch_to_resumer(Fiber *f);

@@ -31,7 +31,7 @@ MORESTACK_RUNTIME_FRAME void switch_to_resumer(Fiber *f) { __morestack_switch(&f
 
 MORESTACK_RUNTIME_FRAME void fiber_release_stacks(Fiber *f) {
   const size_t need = stack_release(f->stack);
-  if (f->learns) kind_learn((uintptr_t)f->fn, need);
+  if (f->learns) kind_learn(f->kind, need);
   f->learns = false;  // destroying a finished fiber releases nothing more
   side_release(f->side);
 }
@@ -48,13 +48,7 @@ void check_fiber(const Fiber *f, const char *api) {
         "Fiber owning it went away), or it never was one", api, (const void *)f);
 }
 
-} // namespace morestack
-
-using namespace morestack;
-
-extern "C" {
-
-MORESTACK_RUNTIME_FRAME int morestack_fiber_resume(morestack_fiber *f) {
+MORESTACK_RUNTIME_FRAME int resume_fiber(Fiber *f, bool safe_point) {
   check_fiber(f, "morestack_fiber_resume");
   if (f->state == FiberState::Finished) fatal_fiber_state(f, "morestack_fiber_resume: resumed a finished");
   if (f->state == FiberState::Running) fatal_fiber_state(f, "morestack_fiber_resume: resumed the running");
@@ -81,9 +75,21 @@ MORESTACK_RUNTIME_FRAME int morestack_fiber_resume(morestack_fiber *f) {
     return 1;
   }
   f->state = FiberState::Suspended;
-  stack_shrink_at_safe_point(f->stack);  // a yield is a safe point
-  side_trim(f->side);
+  if (safe_point) {
+    stack_shrink_at_safe_point(f->stack);  // a yield is a safe point
+    side_trim(f->side);
+  }
   return 0;
+}
+
+} // namespace morestack
+
+using namespace morestack;
+
+extern "C" {
+
+MORESTACK_RUNTIME_FRAME int morestack_fiber_resume(morestack_fiber *f) {
+  return resume_fiber(f, /*safe_point=*/true);
 }
 
 MORESTACK_RUNTIME_FRAME void morestack_fiber_yield(void) {

@@ -160,7 +160,53 @@
   X(morestack_shrink_stack, 256)                                                \
   X(morestack_print_backtrace, 512)                                             \
   X(morestack_fiber_backtrace, 3072)                                            \
-  X(morestack_backtrace, 3072)
+  X(morestack_backtrace, 3072)                                                  \
+  X(morestack_fiber_kinds, 512)                                                 \
+  X(morestack_set_learn_stack_sizes, 256)                                       \
+  MORESTACK_SCHED_API_NEEDS(X)
+
+/* The scheduler's API (morestack/sched.h, runtime/scheduler.cpp, chan.cpp,
+ * sync.cpp). Blocking calls park with a few words of frame and run
+ * allocation and fatal paths on the system stack, so most fit the nosplit
+ * budget (no check at the call). */
+#define MORESTACK_SCHED_API_NEEDS(X)                                            \
+  X(morestack_go, 2048)                                                         \
+  X(morestack_join, 768)                                                        \
+  X(morestack_detach, 512)                                                      \
+  X(morestack_task_self, 256)                                                   \
+  X(morestack_task_id, 256)                                                     \
+  X(morestack_task_set_name, 256)                                               \
+  X(morestack_task_name, 256)                                                   \
+  X(morestack_yield, 512)                                                       \
+  X(morestack_sleep_ns, 768)                                                    \
+  X(morestack_now_ns, 256)                                                      \
+  X(morestack_key_create, 256)                                                  \
+  X(morestack_get_specific, 256)                                                \
+  X(morestack_set_specific, 512)                                                \
+  X(morestack_set_workers, 256)                                                 \
+  X(morestack_workers, 512)                                                     \
+  X(morestack_chan_new, 512)                                                    \
+  X(morestack_chan_free, 512)                                                   \
+  X(morestack_chan_send, 768)                                                   \
+  X(morestack_chan_recv, 768)                                                   \
+  X(morestack_chan_close, 768)                                                  \
+  X(morestack_chan_len, 256)                                                    \
+  X(morestack_chan_cap, 256)                                                    \
+  X(morestack_select, 1024)                                                     \
+  X(morestack_mutex_lock, 768)                                                  \
+  X(morestack_mutex_trylock, 256)                                               \
+  X(morestack_mutex_unlock, 512)                                                \
+  X(morestack_cond_wait, 1024)                                                  \
+  X(morestack_cond_wait_until, 1024)                                            \
+  X(morestack_cond_signal, 512)                                                 \
+  X(morestack_cond_broadcast, 512)                                              \
+  X(morestack_waitgroup_add, 512)                                               \
+  X(morestack_waitgroup_done, 512)                                              \
+  X(morestack_waitgroup_wait, 768)                                              \
+  X(morestack_once_call, 1024)                                                  \
+  X(morestack_sem_acquire, 768)                                                 \
+  X(morestack_sem_try_acquire, 256)                                             \
+  X(morestack_sem_release, 512)
 
 /* Every runtime entry point that code built with the plugin calls. Each
  * module (object, shared library) gets a hidden stub of each from the plugin

@@ -1,0 +1,774 @@
+// runtime/scheduler.cpp: tasks on N worker threads (Go's scheduler, simplified).
+//
+// Each worker has a bounded FIFO run queue (kLocalQueue tasks, a spin lock:
+// the owner pushes what it readies, thieves take half) and a timer heap;
+// one global FIFO takes what is readied outside the workers and what does
+// not fit. A worker looks at its timers, its queue, the global queue, then
+// steals from the others, then sleeps on a futex until something is
+// queued or its next timer is due. Go's runnext, its lock-free queues and
+// its spinning workers are left out: measure before adding them.
+//
+// Invariants (besides scheduler.h's):
+//  - A task is in at most one run queue, and only while Runnable.
+//  - Only the worker owning a timer heap fires its timers; a task adds
+//    timers to the heap of the worker it runs on.
+//  - idle_workers counts workers between "nothing to do" and the end of
+//    their futex wait; whoever queues a task after that count is read
+//    non-zero bumps idle_epoch and wakes one (seq_cst on both sides, so a
+//    worker going idle either sees the task or is woken).
+#include "scheduler.h"
+
+#include <morestack/morestack.h>
+#include <morestack/sched.h>
+
+#include "config.h"
+#include "fatal.h"
+#include "frames.h"
+#include "thread_state.h"
+
+#include <errno.h>
+#include <linux/futex.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+namespace morestack {
+
+enum TaskState : uint32_t { kRunnable, kRunning, kParking, kParkingWoken, kParked, kYielding };
+
+constexpr int kMaxKeys = 64;
+
+struct Task {
+  Fiber *fiber;
+  void (*fn)(void *);
+  void *arg;
+  uint64_t id;
+  uint32_t state;
+  Waiter waiter;
+  void (*unlock)(void *);  // what the worker runs once the task is off its stack
+  void *unlock_arg;
+  SpinLock lock;           // done, detached, joiner
+  bool done, detached;
+  Waiter *joiner;
+  uint64_t joiner_seq;
+  void **values;           // task-local storage, kMaxKeys slots once set
+  Task *next;              // global queue, free list
+  Task *all_prev, *all_next;
+  char name[32];
+};
+
+void task_finished(Task *t);
+void run_key_destructors(Task *t);
+
+namespace {
+
+constexpr int kMaxWorkers = 1024;
+constexpr uint32_t kLocalQueue = 256;   // a power of two
+constexpr size_t kFirstTimers = 256;
+
+struct Timer {
+  uint64_t when;
+  Waiter *waiter;
+  uint64_t seq;
+};
+
+struct Worker {
+  int index;
+  SpinLock qlock;
+  uint32_t head, tail;  // ring[head % kLocalQueue] is the oldest
+  Task *ring[kLocalQueue];
+  SpinLock tlock;
+  Timer *timers;        // a binary min-heap on `when`
+  size_t ntimers, timer_cap;
+};
+
+Worker *workers;
+int nworkers;
+int wanted_workers;  // morestack_set_workers (0: the number of cores)
+pthread_once_t start_once = PTHREAD_ONCE_INIT;
+
+SpinLock global_lock;
+Task *global_head, *global_tail;
+uint32_t global_count;
+
+uint32_t idle_workers, idle_epoch;
+
+SpinLock all_lock;  // the list of live tasks, the free list
+Task *all_tasks, *free_tasks;
+uint64_t live_tasks, next_task_id;
+
+// Threads outside the scheduler: how many have used it (and live), how
+// many wait on it without a deadline now (deadlock detection).
+uint32_t client_threads, clients_blocked;
+bool deadlock_check = true;
+
+__thread Worker *this_worker __attribute__((tls_model("initial-exec")));
+__thread Task *this_task __attribute__((tls_model("initial-exec")));
+
+long futex(uint32_t *word, int op, uint32_t value, const timespec *timeout) {
+  return syscall(SYS_futex, word, op, value, timeout, nullptr, 0);
+}
+
+uint64_t now_ns() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+timespec relative(uint64_t ns) { return {(time_t)(ns / 1000000000u), (long)(ns % 1000000000u)}; }
+
+// ---- Run queues ----
+
+bool push_local(Worker *w, Task *t) {
+  w->qlock.lock();
+  bool ok = w->tail - w->head < kLocalQueue;
+  if (ok) w->ring[w->tail++ % kLocalQueue] = t;
+  w->qlock.unlock();
+  return ok;
+}
+
+Task *pop_local(Worker *w) {
+  w->qlock.lock();
+  Task *t = w->head != w->tail ? w->ring[w->head++ % kLocalQueue] : nullptr;
+  w->qlock.unlock();
+  return t;
+}
+
+void push_global(Task *t) {
+  t->next = nullptr;
+  global_lock.lock();
+  if (global_tail) global_tail->next = t;
+  else global_head = t;
+  global_tail = t;
+  __atomic_store_n(&global_count, global_count + 1, __ATOMIC_SEQ_CST);
+  global_lock.unlock();
+}
+
+Task *pop_global() {
+  if (!__atomic_load_n(&global_count, __ATOMIC_SEQ_CST)) return nullptr;
+  global_lock.lock();
+  Task *t = global_head;
+  if (t) {
+    global_head = t->next;
+    if (!global_head) global_tail = nullptr;
+    __atomic_store_n(&global_count, global_count - 1, __ATOMIC_RELAXED);
+  }
+  global_lock.unlock();
+  return t;
+}
+
+// Move half of another worker's queue (the oldest) to ours, and run the
+// first. Victims are only try-locked, so two thieves never wait on each
+// other.
+Task *steal(Worker *self) {
+  for (int i = 1; i < nworkers; ++i) {
+    Worker *v = &workers[(self->index + i) % nworkers];
+    if (__atomic_load_n(&v->head, __ATOMIC_RELAXED) == __atomic_load_n(&v->tail, __ATOMIC_RELAXED) ||
+        !v->qlock.try_lock())
+      continue;
+    uint32_t n = (v->tail - v->head + 1) / 2;
+    Task *first = n ? v->ring[v->head++ % kLocalQueue] : nullptr;
+    for (uint32_t k = 1; k < n; ++k) {
+      Task *t = v->ring[v->head++ % kLocalQueue];
+      if (!push_local(self, t)) push_global(t);
+    }
+    v->qlock.unlock();
+    if (first) return first;
+  }
+  return nullptr;
+}
+
+void wake_a_worker() {
+  __atomic_thread_fence(__ATOMIC_SEQ_CST);
+  if (__atomic_load_n(&idle_workers, __ATOMIC_SEQ_CST) == 0) return;
+  __atomic_add_fetch(&idle_epoch, 1, __ATOMIC_SEQ_CST);
+  futex(&idle_epoch, FUTEX_WAKE_PRIVATE, 1, nullptr);
+}
+
+void enqueue(Task *t) {
+  Worker *w = this_worker;
+  if (!w || !push_local(w, t)) push_global(t);
+  wake_a_worker();
+}
+
+// ---- Timers ----
+
+void sift_up(Timer *h, size_t i) {
+  while (i > 0 && h[(i - 1) / 2].when > h[i].when) {
+    Timer tmp = h[i];
+    h[i] = h[(i - 1) / 2];
+    h[(i - 1) / 2] = tmp;
+    i = (i - 1) / 2;
+  }
+}
+
+void sift_down(Timer *h, size_t n, size_t i) {
+  for (;;) {
+    size_t m = i, l = 2 * i + 1, r = l + 1;
+    if (l < n && h[l].when < h[m].when) m = l;
+    if (r < n && h[r].when < h[m].when) m = r;
+    if (m == i) return;
+    Timer tmp = h[i];
+    h[i] = h[m];
+    h[m] = tmp;
+    i = m;
+  }
+}
+
+// On the system stack: realloc needs more than a task's stack may have.
+void *grow_timers(void *p) {
+  Worker *w = (Worker *)p;
+  size_t cap = w->timer_cap * 2;
+  Timer *t = (Timer *)realloc(w->timers, cap * sizeof(Timer));
+  if (!t) fatal("out of memory for the scheduler's timers");
+  w->timers = t;
+  w->timer_cap = cap;
+  return nullptr;
+}
+
+void add_timer(Worker *w, uint64_t when, Waiter *waiter, uint64_t seq) {
+  w->tlock.lock();
+  while (w->ntimers == w->timer_cap) {
+    w->tlock.unlock();
+    on_system_stack(grow_timers, w);  // only the owner grows its heap
+    w->tlock.lock();
+  }
+  w->timers[w->ntimers] = {when, waiter, seq};
+  sift_up(w->timers, w->ntimers++);
+  w->tlock.unlock();
+}
+
+// Fire the due timers; returns the next deadline (0: none).
+uint64_t run_timers(Worker *w) {
+  if (!__atomic_load_n(&w->ntimers, __ATOMIC_RELAXED)) return 0;
+  uint64_t now = now_ns();
+  w->tlock.lock();
+  while (w->ntimers && w->timers[0].when <= now) {
+    Timer t = w->timers[0];
+    w->timers[0] = w->timers[--w->ntimers];
+    sift_down(w->timers, w->ntimers, 0);
+    w->tlock.unlock();
+    if (try_wake(t.waiter, t.seq, kReasonTimeout)) make_ready(t.waiter);
+    w->tlock.lock();
+  }
+  uint64_t next = w->ntimers ? w->timers[0].when : 0;
+  w->tlock.unlock();
+  return next;
+}
+
+// ---- Deadlock detection ----
+
+bool queued_work() {
+  if (__atomic_load_n(&global_count, __ATOMIC_SEQ_CST)) return true;
+  for (int i = 0; i < nworkers; ++i)
+    if (__atomic_load_n(&workers[i].tail, __ATOMIC_SEQ_CST) !=
+        __atomic_load_n(&workers[i].head, __ATOMIC_SEQ_CST))
+      return true;
+  return false;
+}
+
+bool timers_pending() {
+  for (int i = 0; i < nworkers; ++i)
+    if (__atomic_load_n(&workers[i].ntimers, __ATOMIC_SEQ_CST)) return true;
+  return false;
+}
+
+const char *state_name(uint32_t s) {
+  switch (s) {
+  case kRunnable: return "runnable";
+  case kRunning: return "running";
+  case kParked: return "blocked";
+  default: return "switching";
+  }
+}
+
+void *report_deadlock(void *) {
+  static uint32_t reported;
+  if (__atomic_exchange_n(&reported, 1, __ATOMIC_SEQ_CST)) {
+    for (;;) pause();  // another thread is reporting
+  }
+  fprintf(stderr, "morestack: all tasks are asleep - deadlock! (%llu tasks blocked; %u threads "
+                  "outside the scheduler wait for them)\n",
+          (unsigned long long)__atomic_load_n(&live_tasks, __ATOMIC_RELAXED),
+          __atomic_load_n(&clients_blocked, __ATOMIC_RELAXED));
+  all_lock.lock();
+  for (Task *t = all_tasks; t; t = t->all_next) {
+    fprintf(stderr, "\ntask %llu%s%s%s [%s]:\n", (unsigned long long)t->id, t->name[0] ? " (" : "",
+            t->name, t->name[0] ? ")" : "", state_name(__atomic_load_n(&t->state, __ATOMIC_RELAXED)));
+    morestack_print_backtrace(static_cast<morestack_fiber *>(t->fiber));
+  }
+  all_lock.unlock();
+  fatal("all tasks are asleep - deadlock! (MORESTACK_DEADLOCK=0 turns this check off for "
+        "programs whose tasks are woken by threads outside the scheduler)");
+}
+
+// Every worker idle with nothing queued and no timer, tasks alive, and
+// every thread that has used the scheduler waiting on it: nothing can ever
+// wake anyone.
+void check_deadlock() {
+  if (!deadlock_check || !nworkers) return;
+  if (__atomic_load_n(&idle_workers, __ATOMIC_SEQ_CST) != (uint32_t)nworkers) return;
+  if (!__atomic_load_n(&live_tasks, __ATOMIC_SEQ_CST)) return;
+  const uint32_t blocked = __atomic_load_n(&clients_blocked, __ATOMIC_SEQ_CST);
+  if (!blocked || blocked != __atomic_load_n(&client_threads, __ATOMIC_SEQ_CST)) return;
+  if (queued_work() || timers_pending()) return;
+  on_system_stack(report_deadlock, nullptr);
+}
+
+// ---- Workers ----
+
+void run_task(Worker *w, Task *t) {
+  __atomic_store_n(&t->state, kRunning, __ATOMIC_RELAXED);
+  this_task = t;
+  const int finished = resume_fiber(t->fiber, /*safe_point=*/false);
+  this_task = nullptr;
+  if (finished) {
+    task_finished(t);
+    return;
+  }
+  const uint32_t s = __atomic_load_n(&t->state, __ATOMIC_ACQUIRE);
+  if (s == kYielding) {
+    __atomic_store_n(&t->state, kRunnable, __ATOMIC_RELAXED);
+    if (!push_local(w, t)) push_global(t);
+    return;
+  }
+  void (*unlock)(void *) = t->unlock;
+  void *arg = t->unlock_arg;
+  uint32_t parking = kParking;
+  if (!__atomic_compare_exchange_n(&t->state, &parking, kParked, false, __ATOMIC_ACQ_REL,
+                                   __ATOMIC_ACQUIRE)) {
+    __atomic_store_n(&t->state, kRunnable, __ATOMIC_RELAXED);  // woken while it parked
+    if (!push_local(w, t)) push_global(t);
+  }
+  if (unlock) unlock(arg);
+}
+
+// Nothing to run: sleep until a task is queued or the next timer is due.
+void idle(Worker *w, uint64_t next_timer) {
+  (void)w;
+  const uint32_t epoch = __atomic_load_n(&idle_epoch, __ATOMIC_SEQ_CST);
+  __atomic_add_fetch(&idle_workers, 1, __ATOMIC_SEQ_CST);
+  if (!queued_work()) {
+    if (!next_timer) check_deadlock();
+    const uint64_t now = next_timer ? now_ns() : 0;
+    if (!next_timer || next_timer > now) {
+      timespec ts = relative(next_timer - now);
+      futex(&idle_epoch, FUTEX_WAIT_PRIVATE, epoch, next_timer ? &ts : nullptr);
+    }
+  }
+  __atomic_sub_fetch(&idle_workers, 1, __ATOMIC_SEQ_CST);
+}
+
+void *worker_main(void *p) {
+  Worker *w = (Worker *)p;
+  this_worker = w;
+  for (;;) {
+    const uint64_t next_timer = run_timers(w);
+    Task *t = pop_local(w);
+    if (!t) t = pop_global();
+    if (!t && nworkers > 1) t = steal(w);
+    if (t) run_task(w, t);
+    else idle(w, next_timer);
+  }
+  return nullptr;
+}
+
+void start_workers() {
+  init_config();
+  if (const char *v = getenv("MORESTACK_DEADLOCK")) deadlock_check = !(v[0] == '0' && !v[1]);
+  int n = wanted_workers;
+  if (const char *v = getenv("MORESTACK_WORKERS")) {
+    char *end;
+    long k = strtol(v, &end, 10);
+    if (*v == '\0' || *end != '\0' || k < 1 || k > kMaxWorkers)
+      fatal("MORESTACK_WORKERS=\"%s\": use a number of worker threads from 1 to %d", v, kMaxWorkers);
+    n = (int)k;
+  }
+  if (n <= 0) n = (int)sysconf(_SC_NPROCESSORS_ONLN);
+  if (n <= 0) n = 1;
+  Worker *ws = (Worker *)calloc((size_t)n, sizeof(Worker));
+  if (!ws) fatal("out of memory starting the scheduler");
+  for (int i = 0; i < n; ++i) {
+    ws[i].index = i;
+    ws[i].timer_cap = kFirstTimers;
+    ws[i].timers = (Timer *)malloc(kFirstTimers * sizeof(Timer));
+    if (!ws[i].timers) fatal("out of memory starting the scheduler");
+  }
+  workers = ws;
+  __atomic_store_n(&nworkers, n, __ATOMIC_RELEASE);
+  for (int i = 0; i < n; ++i) {
+    pthread_t th;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    int err = pthread_create(&th, &attr, worker_main, &ws[i]);
+    pthread_attr_destroy(&attr);
+    if (err) fatal("cannot start scheduler worker %d: %s", i, strerror(err));
+    char name[16];
+    snprintf(name, sizeof name, "morestack-w%d", i);
+    pthread_setname_np(th, name);
+  }
+}
+
+void *start_on_system_stack(void *) {
+  pthread_once(&start_once, start_workers);
+  return nullptr;
+}
+
+void ensure_started() {
+  if (__builtin_expect(__atomic_load_n(&nworkers, __ATOMIC_ACQUIRE) != 0, 1)) return;
+  on_system_stack(start_on_system_stack, nullptr);
+}
+
+// ---- Threads outside the scheduler ----
+
+__thread Waiter thread_waiter;
+__thread bool thread_registered;
+pthread_key_t client_key;
+pthread_once_t client_key_once = PTHREAD_ONCE_INIT;
+
+void client_exit(void *) { __atomic_sub_fetch(&client_threads, 1, __ATOMIC_SEQ_CST); }
+void make_client_key() { pthread_key_create(&client_key, client_exit); }
+
+void *register_client(void *) {
+  pthread_once(&client_key_once, make_client_key);
+  pthread_setspecific(client_key, (void *)1);
+  __atomic_add_fetch(&client_threads, 1, __ATOMIC_SEQ_CST);
+  thread_registered = true;
+  return nullptr;
+}
+
+void park_thread(Waiter *w, uint64_t seq, void (*unlock)(void *), void *arg, uint64_t deadline) {
+  if (!deadline) __atomic_add_fetch(&clients_blocked, 1, __ATOMIC_SEQ_CST);
+  if (unlock) unlock(arg);
+  if (!deadline) check_deadlock();
+  while (!__atomic_load_n(&w->futex, __ATOMIC_ACQUIRE)) {
+    timespec ts, *tp = nullptr;
+    if (deadline && wake_reason(w) == 0) {
+      const uint64_t now = now_ns();
+      if (now >= deadline) {
+        if (try_wake(w, seq, kReasonTimeout)) break;
+        continue;  // a waker won: it sets futex soon
+      }
+      ts = relative(deadline - now);
+      tp = &ts;
+    }
+    futex(&w->futex, FUTEX_WAIT_PRIVATE, 0, tp);
+  }
+  if (!deadline) __atomic_sub_fetch(&clients_blocked, 1, __ATOMIC_SEQ_CST);
+}
+
+// ---- Tasks ----
+
+// The fiber function of every task (a runtime frame: the walker steps over
+// it by its frame pointer).
+MORESTACK_RUNTIME_FRAME void task_entry(void *p) {
+  Task *t = (Task *)p;
+  t->fn(t->arg);
+  if (t->values) run_key_destructors(t);
+}
+
+void *new_task_record(void *) {
+  Task *t = (Task *)calloc(1, sizeof(Task));
+  if (!t) fatal("out of memory creating a task");
+  return t;
+}
+
+Task *alloc_task() {
+  all_lock.lock();
+  Task *t = free_tasks;
+  if (t) free_tasks = t->next;
+  all_lock.unlock();
+  if (!t) t = (Task *)on_system_stack(new_task_record, nullptr);
+  return t;
+}
+
+void *free_task_values(void *p) {
+  free(p);
+  return nullptr;
+}
+
+void free_task(Task *t) {
+  if (t->values) on_system_stack(free_task_values, t->values);
+  t->values = nullptr;
+  all_lock.lock();
+  t->next = free_tasks;
+  free_tasks = t;
+  all_lock.unlock();
+}
+
+void unlock_spin(void *p) { ((SpinLock *)p)->unlock(); }
+
+void (*key_destructors[kMaxKeys])(void *);
+uint32_t keys_used;
+
+__thread void **thread_values;  // keys of a thread outside the scheduler (allocated on first set)
+
+} // namespace
+
+void task_finished(Task *t) {
+  morestack_fiber_destroy(static_cast<morestack_fiber *>(t->fiber));
+  t->fiber = nullptr;
+  all_lock.lock();
+  if (t->all_prev) t->all_prev->all_next = t->all_next;
+  else all_tasks = t->all_next;
+  if (t->all_next) t->all_next->all_prev = t->all_prev;
+  all_lock.unlock();
+  __atomic_sub_fetch(&live_tasks, 1, __ATOMIC_SEQ_CST);
+  t->lock.lock();
+  t->done = true;
+  Waiter *joiner = t->joiner;
+  const uint64_t seq = t->joiner_seq;
+  const bool detached = t->detached;
+  t->lock.unlock();
+  if (detached) free_task(t);
+  else if (joiner && try_wake(joiner, seq, 1)) make_ready(joiner);
+}
+
+void run_key_destructors(Task *t) {
+  for (int round = 0; round < 4; ++round) {  // as pthread: destructors may set values again
+    bool any = false;
+    for (int k = 0; k < kMaxKeys; ++k) {
+      void *v = t->values[k];
+      if (!v || !key_destructors[k]) continue;
+      t->values[k] = nullptr;
+      key_destructors[k](v);
+      any = true;
+    }
+    if (!any) return;
+  }
+}
+
+void SudogQueue::push(Sudog *s) {
+  s->next = nullptr;
+  s->prev = tail;
+  if (tail) tail->next = s;
+  else head = s;
+  tail = s;
+}
+
+void SudogQueue::remove(Sudog *s) {
+  if (s->prev) s->prev->next = s->next;
+  else if (head == s) head = s->next;
+  else return;  // not queued
+  if (s->next) s->next->prev = s->prev;
+  else tail = s->prev;
+  s->next = s->prev = nullptr;
+}
+
+Sudog *SudogQueue::pop_winner() {
+  while (Sudog *s = head) {
+    remove(s);
+    if (try_wake(s->waiter, s->seq, s->index + 1)) return s;
+  }
+  return nullptr;
+}
+
+uint64_t prepare_park(Waiter *w) {
+  const uint64_t seq = (__atomic_load_n(&w->token, __ATOMIC_RELAXED) >> kTokenShift) + 1;
+  __atomic_store_n(&w->futex, 0, __ATOMIC_RELAXED);
+  __atomic_store_n(&w->token, seq << kTokenShift, __ATOMIC_RELEASE);
+  return seq;
+}
+
+bool try_wake(Waiter *w, uint64_t seq, uint32_t reason) {
+  uint64_t expected = seq << kTokenShift;
+  return __atomic_compare_exchange_n(&w->token, &expected, expected | reason, false,
+                                     __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
+}
+
+void make_ready(Waiter *w) {
+  Task *t = w->task;
+  if (!t) {
+    __atomic_store_n(&w->futex, 1, __ATOMIC_RELEASE);
+    futex(&w->futex, FUTEX_WAKE_PRIVATE, 1, nullptr);
+    return;
+  }
+  for (;;) {
+    uint32_t s = __atomic_load_n(&t->state, __ATOMIC_ACQUIRE);
+    if (s == kParked) {
+      if (__atomic_compare_exchange_n(&t->state, &s, kRunnable, false, __ATOMIC_ACQ_REL,
+                                      __ATOMIC_ACQUIRE)) {
+        enqueue(t);
+        return;
+      }
+    } else if (s == kParking || s == kRunning) {
+      if (__atomic_compare_exchange_n(&t->state, &s, kParkingWoken, false, __ATOMIC_ACQ_REL,
+                                      __ATOMIC_ACQUIRE))
+        return;
+    } else {
+      fatal("scheduler: task %llu woken twice (state %u)", (unsigned long long)t->id, s);
+    }
+  }
+}
+
+MORESTACK_RUNTIME_FRAME void park(Waiter *w, uint64_t seq, void (*unlock)(void *), void *arg,
+                                  uint64_t deadline) {
+  Task *t = w->task;
+  if (!t) return park_thread(w, seq, unlock, arg, deadline);
+  if (running_fiber != t->fiber)
+    fatal("a blocking call (channel, sync, sleep, join) in a fiber resumed by a task: only the "
+          "task itself may block; run the fiber as a task of its own");
+  if (deadline) add_timer(this_worker, deadline, w, seq);
+  t->unlock = unlock;
+  t->unlock_arg = arg;
+  uint32_t running = kRunning;
+  if (!__atomic_compare_exchange_n(&t->state, &running, kParking, false, __ATOMIC_ACQ_REL,
+                                   __ATOMIC_ACQUIRE)) {
+    __atomic_store_n(&t->state, kRunning, __ATOMIC_RELAXED);  // already woken
+    if (unlock) unlock(arg);
+    return;
+  }
+  switch_to_resumer(t->fiber);
+}
+
+Waiter *current_waiter() {
+  if (Task *t = this_task) return &t->waiter;
+  if (!thread_registered) on_system_stack(register_client, nullptr);
+  return &thread_waiter;
+}
+
+void fatal_in_task(const char *what) {
+  if (Task *t = this_task) fatal("%s (in task %llu%s%s)", what, (unsigned long long)t->id,
+                                 t->name[0] ? " " : "", t->name);
+  fatal("%s", what);
+}
+
+} // namespace morestack
+
+using namespace morestack;
+
+extern "C" {
+
+morestack_task *morestack_go(void (*fn)(void *), void *arg) {
+  if (!fn) fatal("morestack_go: the function is NULL");
+  ensure_started();
+  if (!this_task) current_waiter();  // a thread that starts tasks may wake them: a client
+  Task *t = alloc_task();
+  t->fn = fn;
+  t->arg = arg;
+  t->done = t->detached = false;
+  t->joiner = nullptr;
+  t->name[0] = '\0';
+  t->unlock = nullptr;
+  t->waiter.task = t;
+  t->fiber = fiber_create(task_entry, t, 0, (uintptr_t)fn);
+  t->id = __atomic_add_fetch(&next_task_id, 1, __ATOMIC_RELAXED);
+  __atomic_add_fetch(&live_tasks, 1, __ATOMIC_SEQ_CST);
+  all_lock.lock();
+  t->all_prev = nullptr;
+  t->all_next = all_tasks;
+  if (all_tasks) all_tasks->all_prev = t;
+  all_tasks = t;
+  all_lock.unlock();
+  __atomic_store_n(&t->state, kRunnable, __ATOMIC_RELEASE);
+  enqueue(t);
+  return (morestack_task *)t;
+}
+
+void morestack_join(morestack_task *h) {
+  Task *t = (Task *)h;
+  if (t == this_task) fatal_in_task("morestack_join: a task joined itself");
+  Waiter *w = current_waiter();
+  t->lock.lock();
+  if (t->detached) fatal_in_task("morestack_join: the task was detached");
+  if (!t->done) {
+    const uint64_t seq = prepare_park(w);
+    t->joiner = w;
+    t->joiner_seq = seq;
+    park(w, seq, unlock_spin, &t->lock, 0);
+  } else {
+    t->lock.unlock();
+  }
+  free_task(t);
+}
+
+void morestack_detach(morestack_task *h) {
+  Task *t = (Task *)h;
+  t->lock.lock();
+  t->detached = true;
+  const bool done = t->done;
+  t->lock.unlock();
+  if (done) free_task(t);
+}
+
+morestack_task *morestack_task_self(void) { return (morestack_task *)this_task; }
+uint64_t morestack_task_id(const morestack_task *t) { return ((const Task *)t)->id; }
+
+void morestack_task_set_name(morestack_task *h, const char *name) {
+  Task *t = (Task *)h;
+  size_t n = name ? strnlen(name, sizeof t->name - 1) : 0;
+  memcpy(t->name, name, n);
+  t->name[n] = '\0';
+}
+
+const char *morestack_task_name(const morestack_task *t) { return ((const Task *)t)->name; }
+
+MORESTACK_RUNTIME_FRAME void morestack_yield(void) {
+  Task *t = this_task;
+  if (!t) {
+    sched_yield();
+    return;
+  }
+  if (running_fiber != t->fiber) fatal("morestack_yield in a fiber resumed by a task");
+  __atomic_store_n(&t->state, kYielding, __ATOMIC_RELAXED);
+  switch_to_resumer(t->fiber);
+}
+
+uint64_t morestack_now_ns(void) { return now_ns(); }
+
+void morestack_sleep_ns(uint64_t ns) {
+  if (!this_task) {
+    timespec ts = relative(ns);
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    }
+    return;
+  }
+  Waiter *w = current_waiter();
+  const uint64_t seq = prepare_park(w);
+  park(w, seq, nullptr, nullptr, now_ns() + (ns ? ns : 1));
+}
+
+int morestack_key_create(void (*destructor)(void *)) {
+  uint32_t k = __atomic_fetch_add(&keys_used, 1, __ATOMIC_RELAXED);
+  if (k >= (uint32_t)kMaxKeys) return -1;
+  key_destructors[k] = destructor;
+  return (int)k;
+}
+
+void *morestack_get_specific(int key) {
+  if (key < 0 || key >= kMaxKeys) return nullptr;
+  void **values = this_task ? this_task->values : thread_values;
+  return values ? values[key] : nullptr;
+}
+
+static void *new_values(void *) {
+  void **v = (void **)calloc(kMaxKeys, sizeof(void *));
+  if (!v) fatal("out of memory for task-local storage");
+  return v;
+}
+
+void morestack_set_specific(int key, void *value) {
+  if (key < 0 || key >= kMaxKeys) fatal_in_task("morestack_set_specific: not a key");
+  void ***values = this_task ? &this_task->values : &thread_values;
+  if (!*values) *values = (void **)on_system_stack(new_values, nullptr);
+  (*values)[key] = value;
+}
+
+int morestack_set_workers(int n) {
+  if (n < 0 || n > kMaxWorkers || __atomic_load_n(&nworkers, __ATOMIC_ACQUIRE)) return EINVAL;
+  wanted_workers = n;
+  return 0;
+}
+
+int morestack_workers(void) {
+  ensure_started();
+  return nworkers;
+}
+
+} // extern "C"
