@@ -49,7 +49,7 @@ Task *current = nullptr;
 void ready(Task *t) { runq.push_back(t); }
 
 // Park the running task; someone must ready() it again.
-void park() { morestack::this_fiber::yield(); }
+void park() { morestack::this_fiber::suspend(); }
 
 template <class F> Task *go(F &&f) {
   Task *t = new Task(std::forward<F>(f));

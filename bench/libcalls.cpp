@@ -62,7 +62,7 @@ long g_sink;
 // result, then use it and free it once resumed.
 void do_park(long i) {
   long v = i * 3;
-  morestack::this_fiber::yield();
+  morestack::this_fiber::suspend();
   g_sink += v;
 }
 
@@ -73,7 +73,7 @@ void do_malloc(long i) {
   memset(tmp, static_cast<int>(i), 200);
   keep[1] = tmp[i % 200];
   free(tmp);
-  morestack::this_fiber::yield();
+  morestack::this_fiber::suspend();
   g_sink += keep[0] + keep[1];
   free(keep);
 }
@@ -84,7 +84,7 @@ void do_new(long i) {
   for (int k = 0; k < 50; ++k) tmp[k] = static_cast<int>(i) + k;
   keep->tag[0] = static_cast<char>(tmp[i % 50]);
   delete[] tmp;
-  morestack::this_fiber::yield();
+  morestack::this_fiber::suspend();
   g_sink += keep->id + keep->tag[0];
   delete keep;
 }
@@ -93,13 +93,13 @@ void do_memcpy(long i) {
   char buf[320];
   size_t n = 256 + static_cast<size_t>(i % 64);
   memcpy(buf, g_src + (i % 128), n);
-  morestack::this_fiber::yield();
+  morestack::this_fiber::suspend();
   g_sink += buf[n - 1] + buf[0];
 }
 
 void do_strlen(long i) {
   size_t len = strlen(g_strings[i % 64]);
-  morestack::this_fiber::yield();
+  morestack::this_fiber::suspend();
   g_sink += static_cast<long>(len);
 }
 
@@ -110,21 +110,21 @@ void do_string(long i) {
   s += ": ";
   for (int k = 0; k < 8; ++k) s.append(g_name).append(", ");
   s += "and some more text at the end";
-  morestack::this_fiber::yield();
+  morestack::this_fiber::suspend();
   g_sink += static_cast<long>(s.size()) + s[s.size() / 2];
 }
 
 void do_vector(long i) {
   std::vector<int> v;
   for (int k = 0; k < 100; ++k) v.push_back(static_cast<int>(i) + k);
-  morestack::this_fiber::yield();
+  morestack::this_fiber::suspend();
   g_sink += static_cast<long>(v.size()) + v[static_cast<size_t>(i % 100)];
 }
 
 void do_snprintf(long i) {
   char buf[128];
   int n = snprintf(buf, sizeof buf, "%d %s %.17g", static_cast<int>(i), g_name, static_cast<double>(i) / 7.0);
-  morestack::this_fiber::yield();
+  morestack::this_fiber::suspend();
   g_sink += n + buf[n / 2];
 }
 

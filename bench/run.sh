@@ -121,7 +121,13 @@ CMDS+=("99||$B/switch.morestack $SW 5"
        "99||$B/skynet.morestack 1 3 leaf-split"
        "99||$B/skynet.morestack 2 3 leaf-split"
        "99|GOMAXPROCS=1|$B/skynet.golang 3"
-       "99|GOMAXPROCS=2|$B/skynet.golang 3")
+       "99|GOMAXPROCS=2|$B/skynet.golang 3"
+       "99|MORESTACK_WORKERS=1|$B/skynet_tasks.morestack 3"
+       "99|MORESTACK_WORKERS=2|$B/skynet_tasks.morestack 3"
+       "99|MORESTACK_WORKERS=1|$B/chanping.morestack 200000 3"
+       "99|MORESTACK_WORKERS=2|$B/chanping.morestack 200000 3"
+       "99|GOMAXPROCS=1|$B/chanping.golang 200000 3"
+       "99|GOMAXPROCS=2|$B/chanping.golang 200000 3")
 # Fibers that call the C library once and park (libcalls.cpp): peak stack
 # and resident memory per fiber, one process per kind of call. The figures
 # hardly vary between runs; the 100,000-fiber processes take 3-10 s each.

@@ -24,7 +24,7 @@ long resident_bytes() {
 int descend(int depth, long *sum) {
   volatile int local[8] = {depth};
   if (depth == 0) {
-    morestack::this_fiber::yield();  // parked here, a few frames deep
+    morestack::this_fiber::suspend();  // parked here, a few frames deep
     return local[0];
   }
   int below = descend(depth - 1, sum);

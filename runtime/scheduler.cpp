@@ -64,6 +64,7 @@ struct Task {
 
 void task_finished(Task *t);
 void run_key_destructors(Task *t);
+uint64_t live_thread_count();  // whole_program.cpp
 
 namespace {
 
@@ -102,9 +103,9 @@ SpinLock all_lock;  // the list of live tasks, the free list
 Task *all_tasks, *free_tasks;
 uint64_t live_tasks, next_task_id;
 
-// Threads outside the scheduler: how many have used it (and live), how
-// many wait on it without a deadline now (deadlock detection).
-uint32_t client_threads, clients_blocked;
+// Threads outside the scheduler waiting on it without a deadline now
+// (deadlock detection; whole_program.cpp counts the threads alive).
+uint32_t clients_blocked;
 bool deadlock_check = true;
 
 __thread Worker *this_worker __attribute__((tls_model("initial-exec")));
@@ -162,23 +163,26 @@ Task *pop_global() {
   return t;
 }
 
-// Move half of another worker's queue (the oldest) to ours, and run the
-// first. Victims are only try-locked, so two thieves never wait on each
-// other.
+// Take half of another worker's queue (the oldest, at most kStealBatch),
+// queue them here and run the first. The victim's lock is not held while
+// ours is taken, so two thieves never wait on each other.
+constexpr uint32_t kStealBatch = 32;
+
 Task *steal(Worker *self) {
   for (int i = 1; i < nworkers; ++i) {
     Worker *v = &workers[(self->index + i) % nworkers];
-    if (__atomic_load_n(&v->head, __ATOMIC_RELAXED) == __atomic_load_n(&v->tail, __ATOMIC_RELAXED) ||
-        !v->qlock.try_lock())
+    if (__atomic_load_n(&v->head, __ATOMIC_RELAXED) == __atomic_load_n(&v->tail, __ATOMIC_RELAXED))
       continue;
+    Task *taken[kStealBatch];
+    v->qlock.lock();
     uint32_t n = (v->tail - v->head + 1) / 2;
-    Task *first = n ? v->ring[v->head++ % kLocalQueue] : nullptr;
-    for (uint32_t k = 1; k < n; ++k) {
-      Task *t = v->ring[v->head++ % kLocalQueue];
-      if (!push_local(self, t)) push_global(t);
-    }
+    if (n > kStealBatch) n = kStealBatch;
+    for (uint32_t k = 0; k < n; ++k) taken[k] = v->ring[v->head++ % kLocalQueue];
     v->qlock.unlock();
-    if (first) return first;
+    if (!n) continue;
+    for (uint32_t k = 1; k < n; ++k)
+      if (!push_local(self, taken[k])) push_global(taken[k]);
+    return taken[0];
   }
   return nullptr;
 }
@@ -194,6 +198,14 @@ void enqueue(Task *t) {
   Worker *w = this_worker;
   if (!w || !push_local(w, t)) push_global(t);
   wake_a_worker();
+}
+
+// A worker puts back the task it ran (yielded, or woken while parking):
+// with others queued behind it, an idle worker should come and steal.
+void requeue(Worker *w, Task *t) {
+  if (!push_local(w, t)) push_global(t);
+  if (__atomic_load_n(&w->tail, __ATOMIC_RELAXED) - __atomic_load_n(&w->head, __ATOMIC_RELAXED) > 1)
+    wake_a_worker();
 }
 
 // ---- Timers ----
@@ -308,14 +320,14 @@ void *report_deadlock(void *) {
 }
 
 // Every worker idle with nothing queued and no timer, tasks alive, and
-// every thread that has used the scheduler waiting on it: nothing can ever
-// wake anyone.
+// every other thread of the process waiting on the scheduler: nothing can
+// ever wake anyone.
 void check_deadlock() {
   if (!deadlock_check || !nworkers) return;
   if (__atomic_load_n(&idle_workers, __ATOMIC_SEQ_CST) != (uint32_t)nworkers) return;
   if (!__atomic_load_n(&live_tasks, __ATOMIC_SEQ_CST)) return;
   const uint32_t blocked = __atomic_load_n(&clients_blocked, __ATOMIC_SEQ_CST);
-  if (!blocked || blocked != __atomic_load_n(&client_threads, __ATOMIC_SEQ_CST)) return;
+  if (!blocked || blocked != live_thread_count() - (uint64_t)nworkers) return;
   if (queued_work() || timers_pending()) return;
   on_system_stack(report_deadlock, nullptr);
 }
@@ -334,7 +346,7 @@ void run_task(Worker *w, Task *t) {
   const uint32_t s = __atomic_load_n(&t->state, __ATOMIC_ACQUIRE);
   if (s == kYielding) {
     __atomic_store_n(&t->state, kRunnable, __ATOMIC_RELAXED);
-    if (!push_local(w, t)) push_global(t);
+    requeue(w, t);
     return;
   }
   void (*unlock)(void *) = t->unlock;
@@ -343,7 +355,7 @@ void run_task(Worker *w, Task *t) {
   if (!__atomic_compare_exchange_n(&t->state, &parking, kParked, false, __ATOMIC_ACQ_REL,
                                    __ATOMIC_ACQUIRE)) {
     __atomic_store_n(&t->state, kRunnable, __ATOMIC_RELAXED);  // woken while it parked
-    if (!push_local(w, t)) push_global(t);
+    requeue(w, t);
   }
   if (unlock) unlock(arg);
 }
@@ -428,23 +440,19 @@ void ensure_started() {
 // ---- Threads outside the scheduler ----
 
 __thread Waiter thread_waiter;
-__thread bool thread_registered;
-pthread_key_t client_key;
-pthread_once_t client_key_once = PTHREAD_ONCE_INIT;
 
-void client_exit(void *) { __atomic_sub_fetch(&client_threads, 1, __ATOMIC_SEQ_CST); }
-void make_client_key() { pthread_key_create(&client_key, client_exit); }
-
-void *register_client(void *) {
-  pthread_once(&client_key_once, make_client_key);
-  pthread_setspecific(client_key, (void *)1);
-  __atomic_add_fetch(&client_threads, 1, __ATOMIC_SEQ_CST);
-  thread_registered = true;
-  return nullptr;
+void uncount_blocked(Waiter *w) {
+  if (__atomic_exchange_n(&w->counted, false, __ATOMIC_SEQ_CST))
+    __atomic_sub_fetch(&clients_blocked, 1, __ATOMIC_SEQ_CST);
 }
 
 void park_thread(Waiter *w, uint64_t seq, void (*unlock)(void *), void *arg, uint64_t deadline) {
-  if (!deadline) __atomic_add_fetch(&clients_blocked, 1, __ATOMIC_SEQ_CST);
+  // Counted as blocked until woken: the waker uncounts it before it wakes
+  // it, so a deadlock check never sees a woken thread as blocked.
+  if (!deadline) {
+    __atomic_store_n(&w->counted, true, __ATOMIC_SEQ_CST);
+    __atomic_add_fetch(&clients_blocked, 1, __ATOMIC_SEQ_CST);
+  }
   if (unlock) unlock(arg);
   if (!deadline) check_deadlock();
   while (!__atomic_load_n(&w->futex, __ATOMIC_ACQUIRE)) {
@@ -460,7 +468,7 @@ void park_thread(Waiter *w, uint64_t seq, void (*unlock)(void *), void *arg, uin
     }
     futex(&w->futex, FUTEX_WAIT_PRIVATE, 0, tp);
   }
-  if (!deadline) __atomic_sub_fetch(&clients_blocked, 1, __ATOMIC_SEQ_CST);
+  uncount_blocked(w);
 }
 
 // ---- Tasks ----
@@ -585,6 +593,7 @@ bool try_wake(Waiter *w, uint64_t seq, uint32_t reason) {
 void make_ready(Waiter *w) {
   Task *t = w->task;
   if (!t) {
+    uncount_blocked(w);
     __atomic_store_n(&w->futex, 1, __ATOMIC_RELEASE);
     futex(&w->futex, FUTEX_WAKE_PRIVATE, 1, nullptr);
     return;
@@ -629,7 +638,6 @@ MORESTACK_RUNTIME_FRAME void park(Waiter *w, uint64_t seq, void (*unlock)(void *
 
 Waiter *current_waiter() {
   if (Task *t = this_task) return &t->waiter;
-  if (!thread_registered) on_system_stack(register_client, nullptr);
   return &thread_waiter;
 }
 
@@ -648,7 +656,6 @@ extern "C" {
 morestack_task *morestack_go(void (*fn)(void *), void *arg) {
   if (!fn) fatal("morestack_go: the function is NULL");
   ensure_started();
-  if (!this_task) current_waiter();  // a thread that starts tasks may wake them: a client
   Task *t = alloc_task();
   t->fn = fn;
   t->arg = arg;

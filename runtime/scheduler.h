@@ -74,6 +74,7 @@ struct Waiter {
   Task *task = nullptr;  // null: a thread outside the scheduler
   uint64_t token = 0;    // (sequence << kTokenShift) | reason
   uint32_t futex = 0;    // threads: 1 once woken
+  bool counted = false;  // threads: counted as blocked for deadlock detection
   uint32_t many_cap = 0;
   Sudog one{};           // the Sudog of a single wait
   Sudog *many = nullptr; // select's, many_cap of them (chan.cpp)

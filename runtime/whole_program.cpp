@@ -93,9 +93,22 @@ struct ThreadStart {
   void *arg;
 };
 
+// Threads alive: main, and every thread started through pthread_create
+// (the scheduler's deadlock check compares it with the threads waiting on
+// the scheduler). A key's destructor counts the exit, which runs after a
+// return from the start routine and after pthread_exit alike.
+uint64_t threads_alive = 1;
+pthread_key_t exit_key;
+pthread_once_t exit_key_once = PTHREAD_ONCE_INIT;
+void count_exit(void *) { __atomic_sub_fetch(&threads_alive, 1, __ATOMIC_SEQ_CST); }
+void make_exit_key() {
+  if (pthread_key_create(&exit_key, count_exit) != 0) fatal("pthread_key_create failed");
+}
+
 void *thread_trampoline(void *p) {
   ThreadStart start = *(ThreadStart *)p;
   free(p);
+  pthread_setspecific(exit_key, (void *)1);
   // The TCB slots of the side stack: glibc reuses thread descriptors, and
   // does not clear these two.
   write_side(0, 0);
@@ -167,7 +180,16 @@ extern "C" int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
   if (!start) return EAGAIN;
   start->fn = fn;
   start->arg = arg;
+  pthread_once(&exit_key_once, make_exit_key);
+  __atomic_add_fetch(&threads_alive, 1, __ATOMIC_SEQ_CST);
   int rc = real_pthread_create()(thread, attr, thread_trampoline, start);
-  if (rc != 0) free(start);
+  if (rc != 0) {
+    __atomic_sub_fetch(&threads_alive, 1, __ATOMIC_SEQ_CST);
+    free(start);
+  }
   return rc;
 }
+
+namespace morestack {
+uint64_t live_thread_count() { return __atomic_load_n(&threads_alive, __ATOMIC_SEQ_CST); }
+} // namespace morestack

@@ -1,7 +1,11 @@
 // morestack/fiber.hpp: C++ fibers on growable stacks.
 //
-//   morestack::Fiber f([&] { work(); morestack::this_fiber::yield(); more(); });
-//   while (!f.resume()) { /* f yielded */ }
+//   morestack::Fiber f([&] { work(); morestack::this_fiber::suspend(); more(); });
+//   while (!f.resume()) { /* f suspended */ }
+//
+// These are manual fibers (generators, custom schedulers): resume() runs
+// one until it suspends. For Go-style tasks on a scheduler, see
+// <morestack/go.hpp>.
 //
 // A Fiber owns its callable (on the heap) and its stack (2 KiB to start,
 // or what fibers of the same callable type needed before; grown by
@@ -115,7 +119,9 @@ private:
 };
 
 namespace this_fiber {
-inline void yield() { morestack_fiber_yield(); }
+// Back to whoever resumed this fiber (the manual fibers above). Boost's
+// this_fiber::yield() reschedules instead; so does ours, in <morestack/go.hpp>.
+inline void suspend() { morestack_fiber_yield(); }
 inline bool in_fiber() { return morestack_fiber_current() != nullptr; }
 } // namespace this_fiber
 

@@ -24,10 +24,11 @@
  * Errors that Go reports with a panic (send on or close of a closed
  * channel, unlocking an unlocked mutex, a negative wait group counter) are
  * fatal errors here. When every task is blocked, nothing can wake one (no
- * timer, no I/O), and a thread waits on the scheduler (morestack_join, a
- * channel), the runtime stops with "all tasks are asleep - deadlock!" and
- * every task's backtrace (MORESTACK_DEADLOCK=0 turns the check off, for
- * programs whose tasks are woken by threads outside the scheduler).
+ * timer, no I/O) and every other thread of the process waits on the
+ * scheduler (morestack_join, a channel...), the runtime stops with "all
+ * tasks are asleep - deadlock!" and every task's backtrace, as Go does
+ * (MORESTACK_DEADLOCK=0 turns the check off; threads are counted through
+ * pthread_create, so one started by other means, e.g. clone(), is not).
  */
 #ifndef MORESTACK_SCHED_H
 #define MORESTACK_SCHED_H

@@ -102,7 +102,7 @@ struct Probe {
 };
 
 static void yield_n(int n) {
-  for (int i = 0; i < n; ++i) morestack::this_fiber::yield();
+  for (int i = 0; i < n; ++i) morestack::this_fiber::suspend();
 }
 
 // Run body (which returns its verdict) on main, in a fresh fiber or in a
@@ -238,7 +238,7 @@ static void register_and_wait(std::stop_token token, Registrant *r, const bool *
     std::stop_callback cb(token, [&mine, r] { mine = r->id; });
     grow(r->depth);
     yield_n(8);  // the resumer shrinks the suspended fiber meanwhile
-    while (!r->leaves_early && !*stopped) morestack::this_fiber::yield();
+    while (!r->leaves_early && !*stopped) morestack::this_fiber::suspend();
   }
   if (r->leaves_early)
     EXPECT(v, mine == 0, "unregistered callback ran: " + str(mine));
@@ -410,7 +410,7 @@ static std::string lambda_to_other_fiber() {
     };
     handoff = &work;
     grow(2000);
-    while (!b_done) morestack::this_fiber::yield();
+    while (!b_done) morestack::this_fiber::suspend();
     handoff = nullptr;
     EXPECT(v, count == 21, "count " + str(count) + ", expected 21");
     EXPECT(v, text == "A" + std::string(200, 'b'), "text has " + str((long long)text.size()) + " chars");
@@ -422,7 +422,7 @@ static std::string lambda_to_other_fiber() {
     Probe p;
     grow(1500);
     (*handoff)();
-    morestack::this_fiber::yield();
+    morestack::this_fiber::suspend();
     grow(800);
     (*handoff)();
     b_done = true;
@@ -505,7 +505,7 @@ struct Scheduler {
   std::deque<Task *> runnable;
   Task *current = nullptr;
   void ready(Task *t) { runnable.push_back(t); }
-  void park() { morestack::this_fiber::yield(); }  // until someone calls ready()
+  void park() { morestack::this_fiber::suspend(); }  // until someone calls ready()
   void run() {
     while (!runnable.empty()) {
       current = runnable.front();

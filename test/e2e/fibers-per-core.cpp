@@ -39,9 +39,9 @@ int main() {
         fibers.emplace_back([&sums, i] {
           for (int r = 1; r <= kRounds; ++r) {
             sums[i] += walk((i % 40) * r * 5);
-            morestack::this_fiber::yield();
+            morestack::this_fiber::suspend();
           }
-          for (int y = 0; y < kShallowYields; ++y) morestack::this_fiber::yield();
+          for (int y = 0; y < kShallowYields; ++y) morestack::this_fiber::suspend();
         });
       bool all_done = false;
       while (!all_done) {

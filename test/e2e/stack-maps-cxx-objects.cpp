@@ -55,8 +55,8 @@ static void body() {
   escape(&small); escape(&opt); escape(&var); escape(&get); escape(&values); escape(&m);
 
   grow(2000);  // about 1 MiB: the stack moves several times
-  morestack::this_fiber::yield();  // the resumer shrinks it (after the backoff)
-  for (int i = 0; i < 8; ++i) morestack::this_fiber::yield();
+  morestack::this_fiber::suspend();  // the resumer shrinks it (after the backoff)
+  for (int i = 0; i < 8; ++i) morestack::this_fiber::suspend();
 
   target = 42;
   bool string_ok = small == "short" && (const void *)small.data() >= (const void *)&small &&

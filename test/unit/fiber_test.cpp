@@ -136,7 +136,7 @@ TEST(FiberCpp, RunsLambdaWithCaptures) {
   std::string log;
   morestack::Fiber f([&log] {
     log += "a";
-    morestack::this_fiber::yield();
+    morestack::this_fiber::suspend();
     log += std::to_string(recurse(500));
   });
   EXPECT_FALSE(f.resume());
@@ -175,7 +175,7 @@ TEST(FiberMany, TenThousandFibersInterleave) {
   long total = 0;
   for (int i = 0; i < 10000; ++i)
     fibers.emplace_back([&total, i] {
-      morestack::this_fiber::yield();
+      morestack::this_fiber::suspend();
       total += recurse(i % 50);
     });
   for (auto &f : fibers) f.resume();
