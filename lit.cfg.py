@@ -23,11 +23,30 @@ config.environment["PATH"] = os.pathsep.join(
 
 plugin = config.morestack_plugin
 subst = config.substitutions
+
+# `--param sanitize=address|thread|undefined` runs the tests with every
+# program built by the wrappers under that sanitizer (test/e2e/sanitizers.test
+# and ctest's lit-asan, lit-tsan, lit-ubsan run a subset of test/e2e so).
+# Tests that cannot run under one say `UNSUPPORTED: sanitizer-<name>`, or
+# `UNSUPPORTED: sanitizer` for all.
+sanitize = lit_config.params.get("sanitize", "")
+sanitize_flags = ""
+if sanitize:
+    if sanitize not in ("address", "thread", "undefined"):
+        lit_config.fatal("sanitize=%s: expected address, thread or undefined" % sanitize)
+    sanitize_flags = " -fsanitize=%s -fno-sanitize-recover=all -g" % sanitize
+    config.available_features.add("sanitizer")
+    config.available_features.add("sanitizer-" + sanitize)
+    # Reports must fail the test; no leak check (parked fibers hold memory
+    # on stacks LSan does not scan: docs/runtime.md, "Sanitizers").
+    config.environment["ASAN_OPTIONS"] = "abort_on_error=0:halt_on_error=1"
+    config.environment["TSAN_OPTIONS"] = "halt_on_error=1:exitcode=66"
+    config.environment["UBSAN_OPTIONS"] = "halt_on_error=1:print_stacktrace=1"
 subst.append(("%clangxx", config.clangxx))
 subst.append(("%clang", config.clang))
 subst.append(("%plugin", plugin))
-subst.append(("%morestack_clangxx", os.path.join(config.morestack_obj_root, "bin", "morestack-clang++")))
-subst.append(("%morestack_clang", os.path.join(config.morestack_obj_root, "bin", "morestack-clang")))
+subst.append(("%morestack_clangxx", os.path.join(config.morestack_obj_root, "bin", "morestack-clang++") + sanitize_flags))
+subst.append(("%morestack_clang", os.path.join(config.morestack_obj_root, "bin", "morestack-clang") + sanitize_flags))
 subst.append(("%rt_lib", config.morestack_runtime))
 subst.append(("%include", os.path.join(config.morestack_src_root, "include")))
 subst.append(("%src_root", config.morestack_src_root))

@@ -12,6 +12,7 @@
 #include "jmp_bufs.h"
 #include "quarantine.h"
 #include "relocate.h"
+#include "sanitizers.h"
 #include "signals.h"
 #include "thread_state.h"
 
@@ -81,6 +82,8 @@ void check_target(const char *fn, const struct __jmp_buf_tag *env) {
 }
 
 template <class Fn> Fn real(const char *name) {
+  // A sanitizer's interceptor first (sanitizers.h); it calls libc's.
+  if (void *interceptor = sanitizer_interceptor(name)) return (Fn)interceptor;
   Fn f = (Fn)dlsym(RTLD_NEXT, name);
   if (!f) fatal("cannot find libc's %s: %s", name, dlerror());
   return f;
@@ -102,6 +105,20 @@ void relocate_jmp_bufs(Stack &s, uintptr_t sp, uintptr_t old_hi, intptr_t delta)
     r->buf[kept++] = jb;
   }
   r->count = kept;
+  if (sanitizers_linked()) {
+    // TSan's records of these setjmp calls hold the old stack pointers:
+    // announce the new ones, outermost first (sanitizers.h).
+    for (uintptr_t prev = UINTPTR_MAX;;) {
+      uintptr_t next = 0;
+      for (size_t i = 0; i < kept; ++i) {
+        const uintptr_t v = saved_sp(r->buf[i]);
+        if (v < prev && v > next) next = v;
+      }
+      if (!next) break;
+      sanitizer_setjmp_relocated(next);
+      prev = next;
+    }
+  }
 }
 
 void forget_jmp_bufs(Stack &s) {

@@ -17,6 +17,7 @@
 
 #include "faults.h"
 #include "fatal.h"
+#include "sanitizers.h"
 #include "side_stack.h"
 #include "thread_state.h"
 
@@ -67,6 +68,8 @@ void *user_handler[NSIG];
 int user_flags[NSIG];
 
 template <class Fn> Fn real(const char *name) {
+  // A sanitizer's interceptor first (sanitizers.h); it calls libc's.
+  if (void *interceptor = sanitizer_interceptor(name)) return (Fn)interceptor;
   Fn f = (Fn)dlsym(RTLD_NEXT, name);
   if (!f) fatal("cannot find libc's %s: %s", name, dlerror());
   return f;
