@@ -45,6 +45,10 @@ if sanitize:
 subst.append(("%clangxx", config.clangxx))
 subst.append(("%clang", config.clang))
 subst.append(("%plugin", plugin))
+# The wrappers without the `sanitize` parameter's flags (before the names
+# they start with): test/e2e/sanitizers/ chooses its own.
+subst.append(("%morestack_clangxx_nosan", os.path.join(config.morestack_obj_root, "bin", "morestack-clang++")))
+subst.append(("%morestack_clang_nosan", os.path.join(config.morestack_obj_root, "bin", "morestack-clang")))
 subst.append(("%morestack_clangxx", os.path.join(config.morestack_obj_root, "bin", "morestack-clang++") + sanitize_flags))
 subst.append(("%morestack_clang", os.path.join(config.morestack_obj_root, "bin", "morestack-clang") + sanitize_flags))
 subst.append(("%rt_lib", config.morestack_runtime))
@@ -56,6 +60,11 @@ subst.append(("%dump_maps", config.python + " " + os.path.join(config.morestack_
 subst.append(("%python", config.python))
 
 config.available_features.add("x86_64-linux")
+# The sanitizer runtimes (Debian's libclang-rt-19-dev) are installed.
+import glob
+for _san, _lib in (("asan", "asan"), ("tsan", "tsan"), ("ubsan", "ubsan_standalone")):
+    if glob.glob("/usr/lib/llvm-19/lib/clang/*/lib/linux/libclang_rt.%s-x86_64.a" % _lib):
+        config.available_features.add(_san + "-runtime")
 # Tools whose use with morestack is tested when they are installed and can
 # run a program here (a container may forbid ptrace, say).
 import shutil
