@@ -26,14 +26,12 @@ WEAK void __sanitizer_finish_switch_fiber(void *fake_stack_save, const void **bo
 WEAK void __asan_unpoison_memory_region(const volatile void *addr, size_t size);
 WEAK void __asan_get_shadow_mapping(size_t *shadow_scale, size_t *shadow_offset);
 WEAK extern int __asan_option_detect_stack_use_after_return;
-// ThreadSanitizer (tsan_interface.h; __tsan_setjmp is what its setjmp
-// interceptor calls with the stack pointer it records).
+// ThreadSanitizer (tsan_interface.h).
 WEAK void *__tsan_create_fiber(unsigned flags);
 WEAK void __tsan_destroy_fiber(void *fiber);
 WEAK void *__tsan_get_current_fiber(void);
 WEAK void __tsan_acquire(void *addr);
 WEAK void __tsan_release(void *addr);
-WEAK void __tsan_setjmp(uintptr_t sp);
 // The interceptors of the functions the runtime interposes too (each
 // sanitizer defines those it intercepts; their plain names are weak there,
 // so the runtime's definitions win and must call these).
@@ -205,10 +203,6 @@ void sanitizer_enter_fiber_slow(SanitizerFiber &f, const Stack *from, const Stac
 void sanitizer_leave_fiber_slow(SanitizerFiber &f, const Stack &from, const Stack *to) {
   Switch w = {&f, &from, to, false};
   on_system_stack(switch_on_system_stack, &w);
-}
-
-void sanitizer_setjmp_relocated(uintptr_t sp) {
-  if (&__tsan_setjmp) __tsan_setjmp(sp);
 }
 
 void *sanitizer_interceptor(const char *name) {

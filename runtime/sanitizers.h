@@ -33,8 +33,9 @@
 //    are ordered, as they are on the CPU). A block released to the pool is
 //    a release on its address and a block handed out an acquire, so the
 //    accesses of a stack's old owner happen before those of the next one.
-//    setjmp records that a stack move relocated are announced again
-//    (__tsan_setjmp) so that TSan's longjmp finds them.
+//    A longjmp to a buffer that a stack move relocated since its setjmp
+//    bypasses TSan's interceptor (its record holds the old stack pointer;
+//    longjmp.cpp).
 //  - Functions the runtime interposes that a sanitizer intercepts too
 //    (pthread_create, sigaction, signal, the longjmp family) call the
 //    sanitizer's interceptor, which calls libc's: dlsym(RTLD_NEXT) from the
@@ -127,10 +128,6 @@ inline void sanitizer_leave_fiber(SanitizerFiber &f, const Stack &from, const St
   if (sanitizers_linked()) sanitizer_leave_fiber_slow(f, from, to);
 }
 
-// A move relocated a setjmp buffer whose saved stack pointer is now `sp`
-// (TSan: __tsan_setjmp forgets its records at or below the stack pointer
-// it is given, so a move announces its buffers outermost first).
-void sanitizer_setjmp_relocated(uintptr_t sp);
 
 // The sanitizer's interceptor for `name` (pthread_create, sigaction,
 // signal, longjmp, _longjmp, siglongjmp, __longjmp_chk), or null.
