@@ -23,11 +23,34 @@ config.environment["PATH"] = os.pathsep.join(
 
 plugin = config.morestack_plugin
 subst = config.substitutions
+
+# `--param sanitize=address|thread|undefined` runs the tests with every
+# program built by the wrappers under that sanitizer (test/e2e/sanitizers.test
+# and ctest's lit-asan, lit-tsan, lit-ubsan run a subset of test/e2e so).
+# Tests that cannot run under one say `UNSUPPORTED: sanitizer-<name>`, or
+# `UNSUPPORTED: sanitizer` for all.
+sanitize = lit_config.params.get("sanitize", "")
+sanitize_flags = ""
+if sanitize:
+    if sanitize not in ("address", "thread", "undefined"):
+        lit_config.fatal("sanitize=%s: expected address, thread or undefined" % sanitize)
+    sanitize_flags = " -fsanitize=%s -fno-sanitize-recover=all -g" % sanitize
+    config.available_features.add("sanitizer")
+    config.available_features.add("sanitizer-" + sanitize)
+    # Reports must fail the test; no leak check (parked fibers hold memory
+    # on stacks LSan does not scan: docs/runtime.md, "Sanitizers").
+    config.environment["ASAN_OPTIONS"] = "abort_on_error=0:halt_on_error=1"
+    config.environment["TSAN_OPTIONS"] = "halt_on_error=1:exitcode=66"
+    config.environment["UBSAN_OPTIONS"] = "halt_on_error=1:print_stacktrace=1"
 subst.append(("%clangxx", config.clangxx))
 subst.append(("%clang", config.clang))
 subst.append(("%plugin", plugin))
-subst.append(("%morestack_clangxx", os.path.join(config.morestack_obj_root, "bin", "morestack-clang++")))
-subst.append(("%morestack_clang", os.path.join(config.morestack_obj_root, "bin", "morestack-clang")))
+# The wrappers without the `sanitize` parameter's flags (before the names
+# they start with): test/e2e/sanitizers/ chooses its own.
+subst.append(("%morestack_clangxx_nosan", os.path.join(config.morestack_obj_root, "bin", "morestack-clang++")))
+subst.append(("%morestack_clang_nosan", os.path.join(config.morestack_obj_root, "bin", "morestack-clang")))
+subst.append(("%morestack_clangxx", os.path.join(config.morestack_obj_root, "bin", "morestack-clang++") + sanitize_flags))
+subst.append(("%morestack_clang", os.path.join(config.morestack_obj_root, "bin", "morestack-clang") + sanitize_flags))
 subst.append(("%rt_lib", config.morestack_runtime))
 subst.append(("%include", os.path.join(config.morestack_src_root, "include")))
 subst.append(("%src_root", config.morestack_src_root))
@@ -37,6 +60,11 @@ subst.append(("%dump_maps", config.python + " " + os.path.join(config.morestack_
 subst.append(("%python", config.python))
 
 config.available_features.add("x86_64-linux")
+# The sanitizer runtimes (Debian's libclang-rt-19-dev) are installed.
+import glob
+for _san, _lib in (("asan", "asan"), ("tsan", "tsan"), ("ubsan", "ubsan_standalone")):
+    if glob.glob("/usr/lib/llvm-19/lib/clang/*/lib/linux/libclang_rt.%s-x86_64.a" % _lib):
+        config.available_features.add(_san + "-runtime")
 # Tools whose use with morestack is tested when they are installed and can
 # run a program here (a container may forbid ptrace, say).
 import shutil

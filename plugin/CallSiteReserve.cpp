@@ -143,10 +143,20 @@ Need needOf(const CallBase &CB) {
     if (!Callee)
       return {Need::Indirect, 0, {}};
   }
+  // Under ASan or TSan, library functions are the sanitizer's interceptors
+  // (malloc, memcpy, strlen...: checks, allocator refills, reports), which
+  // need more than the glibc functions the table measured: every call
+  // into code without checks keeps at least the unknown callee's need.
+  const Function &Caller = *CB.getFunction();
+  const bool Sanitized = Caller.hasFnAttribute(Attribute::SanitizeAddress) ||
+                         Caller.hasFnAttribute(Attribute::SanitizeThread);
   // Intrinsics: those that become library calls (memcpy, memset, math)
   // call functions whose needs are within the nosplit budget.
-  if (Callee->isIntrinsic())
+  if (Callee->isIntrinsic()) {
+    if (Sanitized && isa<MemIntrinsic>(CB))
+      return {Need::Constant, MORESTACK_UNKNOWN_CALLEE_NEED, {}};
     return {};
+  }
   StringRef Name = Callee->getName();
   if (Name.starts_with(MORESTACK_FN_MORESTACK) || isUnwinderEntry(Name))
     return {}; // the runtime: callable from any stack
@@ -163,6 +173,11 @@ Need needOf(const CallBase &CB) {
     // it. Such a call reserves at least what a throw needs.
     if (Name.starts_with("_Z") && !CB.doesNotThrow() && !Callee->doesNotThrow())
       N = std::max(N, kLibraryThrowNeed);
+    // (Small ones do not move to the system stack for a sanitizer's sake:
+    // ASan's stack traces of allocations stop at the first frame outside
+    // the running stack.)
+    if (Sanitized && !runsOnSystemStack(CB, *Callee, N, It->second.CallsBack))
+      return {Need::Constant, std::max<uint64_t>(N, MORESTACK_UNKNOWN_CALLEE_NEED), {}};
     if (N <= MORESTACK_NOSPLIT_BUDGET)
       return {}; // always free below a checked frame
     if (runsOnSystemStack(CB, *Callee, N, It->second.CallsBack))

@@ -11,8 +11,14 @@
 //     - refuses, with an error, every configuration in which the stack check
 //       would silently be missing or broken: a target other than x86_64
 //       Linux LP64 (aarch64, riscv, i386 / -m32, x32 / -mx32, ...),
-//       -flto unless allow-lto, and
-//       -disable-llvm-passes (-save-temps) when it would produce code;
+//       -flto unless allow-lto,
+//       -disable-llvm-passes (-save-temps) when it would produce code, and
+//       the sanitizers that cannot work with moving stacks (checkSanitizers);
+//     - under ASan or TSan, has clang run the sanitizer passes at
+//       OptimizerEarly (its -sanitizer-early-opt-ep), before the plugin's
+//       OptimizerLast passes, so that the calls, frames and dynamic allocas
+//       they add get checks, side-stack placement and stack maps like the
+//       program's own (docs/plugin.md, "Sanitizers");
 //     - registers the IR passes through CodeGenOptions::PassBuilderCallbacks:
 //         PipelineStart  NosplitMarkingPass  (annotations -> attribute)
 //         OptimizerLast  SplitStackPass      (the instrumentation)
@@ -50,11 +56,13 @@
 #include "clang/AST/Mangle.h"
 #include "clang/Basic/Diagnostic.h"
 #include "clang/Basic/DiagnosticFrontend.h"
+#include "clang/Basic/Sanitizers.h"
 #include "clang/Basic/TargetInfo.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendOptions.h"
 #include "clang/Frontend/FrontendPluginRegistry.h"
 #include "llvm/Passes/PassBuilder.h"
+#include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
@@ -327,7 +335,7 @@ protected:
 
   std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &CI,
                                                  StringRef InFile) override {
-    if (!checkConfiguration(CI))
+    if (!checkConfiguration(CI) || !checkSanitizers(CI))
       return std::make_unique<ASTConsumer>();
 
     std::shared_ptr<Report> R;
@@ -362,6 +370,84 @@ protected:
   }
 
 private:
+  /// Sanitizers: errors for those that cannot work with moving stacks;
+  /// under those that instrument IR, the sanitizer passes go first.
+  bool checkSanitizers(CompilerInstance &CI) {
+    DiagnosticsEngine &Diags = CI.getDiagnostics();
+    const SanitizerSet &S = CI.getLangOpts().Sanitize;
+    struct Refused {
+      SanitizerMask Kind;
+      const char *Name, *Why;
+    };
+    const Refused Refusals[] = {
+        {SanitizerKind::Memory | SanitizerKind::KernelMemory, "memory",
+         "MemorySanitizer needs every function of the program instrumented, the "
+         "morestack runtime and the C++ library included, and its shadow of a "
+         "moved stack would be left behind"},
+        {SanitizerKind::HWAddress | SanitizerKind::KernelHWAddress, "hwaddress",
+         "tagged stack pointers are not relocated when a stack moves"},
+        {SanitizerKind::KernelAddress, "kernel-address",
+         "the kernel has no morestack runtime"},
+        {SanitizerKind::SafeStack, "safe-stack",
+         "the plugin's side stack already keeps escaping locals off the stack, "
+         "and SafeStack's runtime interposes pthread_create too"},
+        {SanitizerKind::DataFlow, "dataflow",
+         "DataFlowSanitizer needs every library instrumented, the morestack "
+         "runtime included"},
+    };
+    bool OK = true;
+    for (const Refused &R : Refusals)
+      if (S.hasOneOf(R.Kind)) {
+        error(Diags, std::string("morestack: -fsanitize=") + R.Name +
+                         " is not supported: " + R.Why +
+                         "; address, thread and undefined are (docs/plugin.md)");
+        OK = false;
+      }
+    const CodeGenOptions &CG = CI.getCodeGenOpts();
+    if (S.has(SanitizerKind::Address) &&
+        CG.getSanitizeAddressUseAfterReturn() ==
+            llvm::AsanDetectStackUseAfterReturnMode::Always) {
+      error(Diags, "morestack: -fsanitize-address-use-after-return=always is "
+                   "not supported: ASan's fake frames remember where their "
+                   "real frame was and are freed by comparing that with the "
+                   "stack pointer, which is wrong once a stack has moved; "
+                   "use the default (runtime), which the morestack runtime "
+                   "turns off");
+      OK = false;
+    }
+    if (!OK)
+      return false;
+    // No fake stacks (the runtime turns ASan's option off too): the
+    // instrumentation for them allocates the real frame with a dynamic
+    // alloca, and LLVM 19's register allocator crashed on it after the
+    // split-stack lowering (test/e2e/exceptions.cpp at -O2).
+    if (S.has(SanitizerKind::Address))
+      CI.getCodeGenOpts().setSanitizeAddressUseAfterReturn(
+          llvm::AsanDetectStackUseAfterReturnMode::Never);
+    // Dynamic allocas live on the side stack, where ASan's redzones around
+    // them would be cleared against the moving stack's pointer
+    // (__asan_allocas_unpoison at a stackrestore): not instrumented.
+    if (S.has(SanitizerKind::Address))
+      setClangOption(Diags, "asan-instrument-dynamic-allocas", "false");
+    if (S.hasOneOf(SanitizerKind::Address | SanitizerKind::Thread))
+      setClangOption(Diags, "sanitizer-early-opt-ep", "true");
+    return OK;
+  }
+
+  /// Sets one of clang's -mllvm options (a cl::opt of clang itself, in
+  /// this process) as if it had been given on the command line.
+  void setClangOption(DiagnosticsEngine &Diags, StringRef Name,
+                      StringRef Value) {
+    auto &Options = cl::getRegisteredOptions();
+    auto It = Options.find(Name);
+    if (It == Options.end() ||
+        It->second->addOccurrence(0, Name, Value)) {
+      error(Diags, "morestack: clang's option -" + Name +
+                       " is missing: the sanitizer passes would run after "
+                       "the plugin's, unchecked");
+    }
+  }
+
   /// Errors for configurations that would give unchecked or unpatchable code.
   bool checkConfiguration(CompilerInstance &CI) {
     DiagnosticsEngine &Diags = CI.getDiagnostics();

@@ -423,7 +423,14 @@ void Rewriter::run() {
     // F resumes: the side pointer after the latest one is kept here.
     IRBuilder<> EB(&*F.getEntryBlock().getFirstInsertionPt());
     ResumeSlots = EB.CreateAlloca(Ptr, EB.getInt32(2), "side.resume");
-    IRBuilder<> B(cast<Instruction>(FrameSp)->getNextNode());
+    // After both values: without static side objects the limit is loaded
+    // after the pointer (a use before its definition crashed the backend
+    // under TSan, test/e2e/escape-c.c).
+    Instruction *After = cast<Instruction>(FrameSp);
+    if (auto *L = dyn_cast<Instruction>(RestoreLimit);
+        L && L->getParent() == After->getParent() && After->comesBefore(L))
+      After = L;
+    IRBuilder<> B(After->getNextNode());
     B.CreateStore(FrameSp, ResumeSlots);
     B.CreateStore(RestoreLimit, B.CreateConstGEP1_64(Ptr, ResumeSlots, 1));
   }

@@ -113,13 +113,17 @@ const char *version_of(const Module &m, size_t sym) {
   }
 }
 
-// Whether `addr` is exactly an unversioned definition of `name`.
+// Whether `addr`, which dlsym found for `name`, is an unversioned
+// definition. (The symbol dladdr1 names may be an alias of `name` at the
+// same address: a sanitizer's `free` is an alias of its
+// __interceptor_trampoline_free, and binding libstdc++'s free to glibc's
+// while its malloc went to the sanitizer's broke every C++ program.)
 bool unversioned_definition(void *addr, const char *name) {
+  (void)name;
   Dl_info info;
   const ElfW(Sym) *sym = nullptr;
   struct link_map *lm = nullptr;
-  if (!dladdr1(addr, &info, (void **)&sym, RTLD_DL_SYMENT) || !sym || !info.dli_sname ||
-      strcmp(info.dli_sname, name) != 0)
+  if (!dladdr1(addr, &info, (void **)&sym, RTLD_DL_SYMENT) || !sym || !info.dli_sname)
     return false;
   if (!dladdr1(addr, &info, (void **)&lm, RTLD_DL_LINKMAP) || !lm) return false;
   Module def = parse(lm->l_addr, lm->l_ld);

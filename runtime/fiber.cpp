@@ -92,6 +92,7 @@ Fiber *fiber_create(morestack_fiber_fn fn, void *arg, size_t stack_size, uintptr
   f->resumer_stack = nullptr;
   f->resumer_fiber = nullptr;
   f->state = FiberState::Created;
+  sanitizer_fiber_created(f->san);
   prepare_first_switch(f);
   return f;
 }

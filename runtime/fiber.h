@@ -11,6 +11,7 @@
 
 #include <morestack/morestack.h>
 
+#include "sanitizers.h"
 #include "thread_state.h"
 
 namespace morestack {
@@ -36,6 +37,7 @@ struct Fiber {
   FiberState state;
   bool learns;           // created with the default size: measured when it ends (fiber_kinds.h)
   SideStack side;        // its side stack (side_stack.h); none until first used
+  SanitizerFiber san;    // its TSan context (sanitizers.h)
 };
 
 // The fiber running on this thread, if any (fiber_switch.cpp). Inline: the

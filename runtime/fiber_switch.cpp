@@ -27,9 +27,13 @@ namespace morestack {
 
 __thread Fiber *running_fiber __attribute__((tls_model("initial-exec")));
 
-MORESTACK_RUNTIME_FRAME void switch_to_resumer(Fiber *f) { __morestack_switch(&f->stack.saved_sp, *f->resumer_sp); }
+MORESTACK_RUNTIME_FRAME void switch_to_resumer(Fiber *f) {
+  sanitizer_leave_fiber(f->san, f->stack, f->resumer_stack);  // ASan's stack bounds, TSan's context
+  __morestack_switch(&f->stack.saved_sp, *f->resumer_sp);
+}
 
 MORESTACK_RUNTIME_FRAME void fiber_release_stacks(Fiber *f) {
+  sanitizer_fiber_gone(f->san);  // TSan's context (sanitizers.h)
   const size_t need = stack_release(f->stack);
   if (f->learns) kind_learn(f->kind, need);
   f->learns = false;  // destroying a finished fiber releases nothing more
@@ -62,6 +66,7 @@ MORESTACK_RUNTIME_FRAME int resume_fiber(Fiber *f, bool safe_point) {
   SideStack &resumer_side = running_fiber ? running_fiber->side : t.side;
   side_switch(resumer_side, f->side);
   running_fiber = f;
+  sanitizer_enter_fiber(f->san, from, f->stack);  // ASan's stack bounds, TSan's context
   set_current(&f->stack);
   __morestack_switch(f->resumer_sp, f->stack.saved_sp);
   // Back from yield() or the fiber's end.

@@ -12,6 +12,7 @@
 #include "jmp_bufs.h"
 #include "quarantine.h"
 #include "relocate.h"
+#include "sanitizers.h"
 #include "signals.h"
 #include "thread_state.h"
 
@@ -21,7 +22,7 @@
 
 struct morestack::JmpBufs {
   size_t count, capacity;
-  uintptr_t *buf[];  // the registered __jmp_buf_tag addresses
+  uintptr_t *buf[];  // the registered __jmp_buf_tag addresses; bit 0: moved since its setjmp
 };
 
 namespace morestack {
@@ -33,6 +34,20 @@ constexpr int kJmpBufWords = 8;
 constexpr int kJmpBufSp = 6;
 
 uintptr_t saved_sp(const uintptr_t *jb) { return demangle_pointer(jb[kJmpBufSp], pointer_guard()); }
+
+// Registry entries: the buffer's address, bit 0 set once a move relocated
+// it (a sanitizer's record of its setjmp then holds the old stack pointer).
+uintptr_t *untag(uintptr_t *e) { return (uintptr_t *)((uintptr_t)e & ~uintptr_t(1)); }
+uintptr_t *tag_moved(uintptr_t *jb) { return (uintptr_t *)((uintptr_t)jb | 1); }
+
+// Whether `env` is registered on the current stack and moved since its setjmp.
+bool moved_since_setjmp(const void *env) {
+  const Stack *s = thread_state().current;
+  if (!s || !s->jmp_bufs) return false;
+  for (size_t i = 0; i < s->jmp_bufs->count; ++i)
+    if (s->jmp_bufs->buf[i] == tag_moved((uintptr_t *)env)) return true;
+  return false;
+}
 
 struct Grow {
   JmpBufs **slot;
@@ -80,7 +95,15 @@ void check_target(const char *fn, const struct __jmp_buf_tag *env) {
         "before the stack moved", fn, sp, describe(*s, name, sizeof name), s->lo, s->hi);
 }
 
+template <class Fn> Fn libc(const char *name) {
+  Fn f = (Fn)dlsym(RTLD_NEXT, name);
+  if (!f) fatal("cannot find libc's %s: %s", name, dlerror());
+  return f;
+}
+
 template <class Fn> Fn real(const char *name) {
+  // A sanitizer's interceptor first (sanitizers.h); it calls libc's.
+  if (void *interceptor = sanitizer_interceptor(name)) return (Fn)interceptor;
   Fn f = (Fn)dlsym(RTLD_NEXT, name);
   if (!f) fatal("cannot find libc's %s: %s", name, dlerror());
   return f;
@@ -96,10 +119,10 @@ void relocate_jmp_bufs(Stack &s, uintptr_t sp, uintptr_t old_hi, intptr_t delta)
   const uintptr_t key = pointer_guard();
   size_t kept = 0;
   for (size_t i = 0; i < r->count; ++i) {
-    uintptr_t *jb = r->buf[i];
+    uintptr_t *jb = untag(r->buf[i]);
     if (saved_sp(jb) - sp >= old_hi - sp) continue;  // its frame is gone
     relocate_words(jb, jb + kJmpBufWords, sp, old_hi, delta, key);
-    r->buf[kept++] = jb;
+    r->buf[kept++] = tag_moved(jb);
   }
   r->count = kept;
 }
@@ -125,14 +148,17 @@ extern "C" void __morestack_register_jmp_buf(void *buf) {
   JmpBufs *r = s->jmp_bufs;
   if (r) {
     for (size_t i = r->count; i-- > 0;)
-      if (r->buf[i] == jb) return;  // already registered (a loop around setjmp)
+      if (untag(r->buf[i]) == jb) {  // already registered (a loop around setjmp)
+        r->buf[i] = jb;              // saved again here: not moved since
+        return;
+      }
     if (r->count == r->capacity) {
       // Forget the buffers whose frames are gone: their saved stack pointer
       // is below this frame.
       const uintptr_t here = (uintptr_t)__builtin_frame_address(0);
       size_t kept = 0;
       for (size_t i = 0; i < r->count; ++i)
-        if (saved_sp(r->buf[i]) - here < s->hi - here) r->buf[kept++] = r->buf[i];
+        if (saved_sp(untag(r->buf[i])) - here < s->hi - here) r->buf[kept++] = r->buf[i];
       r->count = kept;
     }
   }
@@ -148,11 +174,16 @@ extern "C" void __morestack_register_jmp_buf(void *buf) {
 extern "C" void __morestack_register_jmp_buf_export(void *buf)
     __attribute__((alias("__morestack_register_jmp_buf")));
 
+// A buffer relocated since its setjmp goes straight to libc's longjmp:
+// ThreadSanitizer's interceptor would look for the stack pointer its setjmp
+// interceptor recorded, and stop the program (its shadow call stack then
+// keeps the frames the jump skipped; docs/runtime.md, "Sanitizers").
 #define MORESTACK_INTERPOSE_LONGJMP(NAME)                                       \
   extern "C" void NAME(struct __jmp_buf_tag *env, int val) {                    \
     check_target(#NAME, env);                                                   \
     static jump_fn fn = real<jump_fn>(#NAME);                                   \
-    fn(env, val);                                                               \
+    static jump_fn libc_fn = libc<jump_fn>(#NAME);                              \
+    (moved_since_setjmp(env) ? libc_fn : fn)(env, val);                         \
     __builtin_unreachable();                                                    \
   }
 
@@ -163,6 +194,7 @@ MORESTACK_INTERPOSE_LONGJMP(siglongjmp)
 extern "C" [[noreturn]] void __longjmp_chk(struct __jmp_buf_tag *env, int val) {
   check_target("longjmp", env);
   static jump_fn fn = real<jump_fn>("__longjmp_chk");
-  fn(env, val);
+  static jump_fn libc_fn = libc<jump_fn>("__longjmp_chk");
+  (moved_since_setjmp(env) ? libc_fn : fn)(env, val);
   __builtin_unreachable();
 }

@@ -9,6 +9,7 @@
 // __morestack_side_more is called on the caller's small stack and does all
 // its work on the thread's system stack (taking a block may map memory,
 // take a lock, or report an error).
+#include "sanitizers.h"
 #include "side_stack.h"
 
 #include "config.h"
@@ -65,8 +66,12 @@ struct FreeChunk {
 
 void *free_chunk(void *p) {
   SideChunk *c = ((FreeChunk *)p)->chunk;
-  if (from_pool(c->size)) pool_free(c, c->size);
-  else free(c);
+  if (from_pool(c->size)) {
+    sanitizer_block_released((uintptr_t)c, (uintptr_t)c + c->size);  // ASan frames' redzones
+    pool_free(c, c->size);
+  } else {
+    free(c);
+  }
   return nullptr;
 }
 

@@ -17,6 +17,7 @@
 
 #include "faults.h"
 #include "fatal.h"
+#include "sanitizers.h"
 #include "side_stack.h"
 #include "thread_state.h"
 
@@ -51,6 +52,7 @@ constexpr uintptr_t kNestedGap = MORESTACK_RED_ZONE + 128;
 struct ThreadSignals {
   uintptr_t alt_lo = 0, alt_hi = 0;  // ours, guard page below
   bool own_alt = false;              // the runtime armed an alternate stack here
+  uintptr_t kept_lo = 0, kept_hi = 0;  // or kept the one it found (the program's, a sanitizer's)
   bool user_disabled = false;        // the program asked for SS_DISABLE (not done)
   Stack handler;                     // the handler stack (lo == 0: not mapped yet)
   uintptr_t side_lo = 0;             // the handlers' side stack (kSignalSideStackSize)
@@ -67,6 +69,8 @@ void *user_handler[NSIG];
 int user_flags[NSIG];
 
 template <class Fn> Fn real(const char *name) {
+  // A sanitizer's interceptor first (sanitizers.h); it calls libc's.
+  if (void *interceptor = sanitizer_interceptor(name)) return (Fn)interceptor;
   Fn f = (Fn)dlsym(RTLD_NEXT, name);
   if (!f) fatal("cannot find libc's %s: %s", name, dlerror());
   return f;
@@ -256,6 +260,8 @@ void ensure_signal_stack() {
       current.ss_flags = 0;
       set_autodisarm(current);
     }
+    t.kept_lo = (uintptr_t)current.ss_sp;
+    t.kept_hi = t.kept_lo + current.ss_size;
     t.own_alt = true;
     return;
   }
@@ -281,6 +287,7 @@ void release_signal_stack() {
     unmap_guarded(t.side_lo, kSignalSideStackSize);
   }
   t.handler.lo = t.handler.hi = t.side_lo = 0;
+  t.kept_lo = t.kept_hi = 0;
   t.own_alt = false;
 }
 
@@ -311,12 +318,16 @@ void leave_signal_handler_for(uintptr_t sp) {
   ThreadSignals &t = tls;
   if (!t.depth) return;
   bool on_handler_stack = t.handler.contains(sp);
-  bool on_alt = sp >= t.alt_lo && sp < t.alt_hi;
+  bool on_alt = (sp >= t.alt_lo && sp < t.alt_hi) || (sp >= t.kept_lo && sp < t.kept_hi);
   if (on_handler_stack || on_alt) return;  // a jump within the handler
   t.depth = 0;
   set_current(t.outer_current);
   write_side(t.outer_side_sp, t.outer_side_limit);
-  if (t.alt_lo) arm(t.alt_lo, kAltStackSize);  // sigreturn would have re-armed it
+  // sigreturn would have re-armed it. Also the alternate stack the runtime
+  // found and kept (the sanitizers install one in every thread they see):
+  // left disarmed, the next signal would land on a 2 KiB fiber stack.
+  if (t.alt_lo) arm(t.alt_lo, kAltStackSize);
+  else if (t.kept_hi) arm(t.kept_lo, t.kept_hi - t.kept_lo);
 }
 
 int install_runtime_handler(int sig, void (*handler)(int, siginfo_t *, void *),

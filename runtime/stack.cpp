@@ -13,6 +13,7 @@
 #include "jmp_bufs.h"
 #include "quarantine.h"
 #include "relocate.h"
+#include "sanitizers.h"
 #include "stack_pool.h"
 #include "vector_state.h"
 #include "valgrind_requests.h"
@@ -194,6 +195,7 @@ void set_low_end(Stack &s, uintptr_t new_lo) {
   write_canary(new_lo);
   valgrind_deregister_stack(s.valgrind_id);
   s.valgrind_id = valgrind_register_stack(s.lo, s.hi);
+  sanitizer_stack_bounds_changed(s);  // ASan's bounds of the running stack
   if (s.size() > s.stats.peak_size) s.stats.peak_size = s.size();
 }
 
@@ -218,6 +220,7 @@ void stack_init(Stack &s, size_t size, StackKind kind, uint64_t id) {
   s.hi = h.hi;
   s.range_lo = h.range_lo;
   s.range_touched = h.lo;
+  sanitizer_block_acquired(s.lo);  // TSan: after its previous owner's accesses
   s.valgrind_id = valgrind_register_stack(s.lo, s.hi);
   write_canary(s.lo);
   s.saved_sp = 0;
@@ -252,6 +255,12 @@ size_t stack_release(Stack &s) {
   stack_check_canary(s, "when it was freed");
   forget_jmp_bufs(s);
   valgrind_deregister_stack(s.valgrind_id);
+  // ASan: no redzone of a frame that never returned stays behind; TSan:
+  // the next owner's accesses come after ours.
+  if (s.range_lo && s.range_touched - kRangeTouchSlack >= s.range_lo)
+    sanitizer_block_released(s.range_touched - kRangeTouchSlack, s.hi);
+  else if (s.lo)
+    sanitizer_block_released(s.range_lo ? s.range_lo : s.lo, s.hi);
   size_t written = 0;
   if (s.range_lo) {
     range_release({s.range_lo, s.hi}, s.range_touched - kRangeTouchSlack);
@@ -282,7 +291,9 @@ uintptr_t stack_move(Stack &s, size_t new_size, uintptr_t sp, const FrameCursor 
   const uintptr_t new_sp = sp + delta;
   const uintptr_t key = pointer_guard();
 
-  memcpy((void *)new_sp, (const void *)sp, used);
+  sanitizer_block_acquired(new_lo);
+  // Not memcpy: a sanitizer's memcpy would check the redzones it copies.
+  copy_bytes((void *)new_sp, (const void *)sp, used);
   write_canary(new_lo);
   // Live pointers point into the live part [sp, old_hi): what lies below sp
   // belongs to frames that have returned. Narrowing the range to it keeps
@@ -304,6 +315,10 @@ uintptr_t stack_move(Stack &s, size_t new_size, uintptr_t sp, const FrameCursor 
   s.range_touched = new_lo;
   valgrind_deregister_stack(s.valgrind_id);
   s.valgrind_id = valgrind_register_stack(new_lo, new_hi);
+  // ASan: the live part's shadow moves along, and its bounds if it runs;
+  // the old block's shadow is cleared as it goes back.
+  sanitizer_stack_moved(s, old_lo, old_hi, sp);
+  sanitizer_block_released(old_lo, old_hi);
   if (config.verify) {
     FrameCursor moved = {start.pc, start.sp + delta,
                          start.rbp - sp < used ? start.rbp + delta : start.rbp};

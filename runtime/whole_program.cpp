@@ -32,6 +32,7 @@
 #include "fatal.h"
 #include "frames.h"
 #include "binding.h"
+#include "sanitizers.h"
 #include "side_stack.h"
 #include "signals.h"
 #include "stack.h"
@@ -68,6 +69,7 @@ void *run_on_managed_stack(size_t size, StackKind kind, uint64_t id, void *(*fn)
   if (!stack) fatal("out of memory starting thread %llu", (unsigned long long)id);
   stack_init(*stack, initial_stack_size(size, entry), kind, id);
   t.thread_stack = stack;
+  sanitizer_switch_stack(nullptr, stack);  // ASan: the thread leaves its OS stack
   set_current(stack);
   return __morestack_run_thread(fn, arg, stack->hi, &t.os_sp);
 }
@@ -121,7 +123,10 @@ void *thread_trampoline(void *p) {
 using pthread_create_fn = int (*)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
 
 pthread_create_fn real_pthread_create() {
-  static pthread_create_fn real = (pthread_create_fn)dlsym(RTLD_NEXT, "pthread_create");
+  // A sanitizer's interceptor (sanitizers.h) must see every thread start.
+  static pthread_create_fn real = sanitizer_interceptor("pthread_create")
+                                      ? (pthread_create_fn)sanitizer_interceptor("pthread_create")
+                                      : (pthread_create_fn)dlsym(RTLD_NEXT, "pthread_create");
   if (!real) fatal("cannot find libc's pthread_create: %s", dlerror());
   return real;
 }
@@ -134,6 +139,7 @@ using namespace morestack;
 extern "C" void __morestack_leave_thread_stack(void) {
   ThreadState &t = thread_state();
   Stack *stack = t.thread_stack;
+  if (stack) sanitizer_switch_stack(stack, nullptr);  // ASan: back on the OS stack
   set_current(nullptr);
   t.thread_stack = nullptr;
   if (stack) {
@@ -163,6 +169,7 @@ extern "C" int __libc_start_main(main_fn main, int argc, char **argv, void (*ini
   start_main_fn real = (start_main_fn)dlsym(RTLD_NEXT, "__libc_start_main");
   if (!real) fatal("cannot find libc's __libc_start_main: %s", dlerror());
   init_config();
+  sanitizers_init();
   install_fault_handler();
   check_bound_at_load((uintptr_t)main, "the executable");
   bind_libraries();

@@ -21,6 +21,7 @@
 #include <cstdio>
 #include <cstring>
 #include <stdexcept>
+#include <string>
 
 static void nothing(void *) {}
 
@@ -30,13 +31,14 @@ int main(int argc, char **argv) {
     bool ran = false;
     morestack::Fiber a([&] { ran = true; });
     morestack::Fiber b(std::move(a));
-    const char *what = "nothing";
+    std::string what = "nothing";  // a copy: e.what() dies with the exception (found by ASan)
     try {
       a.resume();
     } catch (const std::logic_error &e) {
       what = e.what();
     }
-    std::printf("moved-from: done=%d size=%zu resume threw: %s\n", (int)a.done(), a.stats().size, what);
+    std::printf("moved-from: done=%d size=%zu resume threw: %s\n", (int)a.done(), a.stats().size,
+                what.c_str());
     while (!b.resume()) {
     }
     std::printf("the other one ran: %s\n", ran ? "yes" : "no");
