@@ -93,6 +93,7 @@ morestack_fiber *morestack_fiber_create(morestack_fiber_fn fn, void *arg, size_t
   f->resumer_fiber = nullptr;
   f->state = FiberState::Created;
   prepare_first_switch(f);
+  fibers_register(f);
   return f;
 }
 
@@ -100,6 +101,7 @@ void morestack_fiber_destroy(morestack_fiber *f) {
   if (!f) return;
   check_fiber(f, "morestack_fiber_destroy");
   if (f->state == FiberState::Running) fatal_fiber_state(f, "morestack_fiber_destroy: destroyed the running");
+  fibers_unregister(f);
   stack_release(f->stack);
   side_release(f->side);
   __atomic_sub_fetch(&fibers_live, 1, __ATOMIC_RELAXED);

@@ -11,6 +11,7 @@
 
 #include <morestack/morestack.h>
 
+#include "debugger.h"
 #include "thread_state.h"
 
 namespace morestack {
@@ -34,6 +35,7 @@ struct Fiber {
   Fiber *resumer_fiber;  // the fiber that resumed this one, if any
   FiberState state;
   SideStack side;        // its side stack (side_stack.h); none until first used
+  FiberLink live;        // on the list of live fibers, for debuggers (debugger.h)
 };
 
 // The fiber running on this thread, if any (fiber_switch.cpp). Inline: the

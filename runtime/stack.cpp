@@ -8,6 +8,7 @@
 #include "stack.h"
 
 #include "config.h"
+#include "debugger.h"
 #include "fatal.h"
 #include "faults.h"
 #include "jmp_bufs.h"
@@ -300,6 +301,7 @@ uintptr_t stack_move(Stack &s, size_t new_size, uintptr_t sp, const FrameCursor 
                          start.rbp - sp < used ? start.rbp + delta : start.rbp};
     verify_move(s, moved, new_sp, scan, sp, old_hi);
   }
+  __morestack_stack_moved(old_lo, old_hi, new_lo, new_hi);  // for debuggers, before the old block goes
   retire_block(s, old_lo, old_hi, delta);
   s.stats.bytes_copied += used;
   if (new_size > s.stats.peak_size) s.stats.peak_size = new_size;
