@@ -280,7 +280,10 @@ Use "fiber bt N" for the backtrace of fiber N."""
                     mark = "*"
             elif f.state in (1, 2) and f.saved_sp:
                 used = _size(f.hi - f.saved_sp)
-                where = _parked_at(f)
+                try:
+                    where = _parked_at(f)
+                except gdb.GdbError:  # a core file: registers cannot be set
+                    where = "?"
                 if f.state == 1:
                     where = "resuming another fiber, in " + where
             elif f.state == 0:
