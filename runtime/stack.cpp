@@ -78,7 +78,7 @@ void count_walk(const ScanResult &r) {
 // deep recursion folded), stop.
 [[noreturn]] void fatal_limit_at(const Stack &s, size_t wanted, uintptr_t sp, size_t ra_offset,
                                  size_t frame, bool prologue) {
-  char name[48], who[160];
+  char name[48], who[512];
   function_name_at(load_word(sp + MORESTACK_SAVE_AREA) - 1, who, sizeof who);
   print_stack_backtrace("the stack at the overflow:", cursor_at_save_area(sp, ra_offset), s.hi);
   fatal("stack overflow: %s %s %zu bytes, and the stack of %s would need %zu bytes, more than the "

@@ -24,7 +24,7 @@
 // FIBERS-NEXT: #0 {{.*}}__morestack_switch ()
 // FIBERS-NEXT: #1 {{.*}} in parked (depth=7) at {{.*}}gdb-fibers.c:[[#PARK]]
 // FIBERS-NEXT: [[#PARK]] {{.*}}morestack_fiber_yield();
-// FIBERS-NEXT: thread 1: main, [{{.*}}), 8 MiB, {{.*}} in use, peak 8 MiB, 0 growths, grows in place, limit 1 GiB
+// FIBERS-NEXT: thread 1: main, [{{.*}}), 8 MiB, {{.*}} in use, peak 8 MiB, 0 growths, grows in place, limit 256 MiB
 // FIBERS-NEXT: #0  report () at
 //
 // RUN: %gdb -ex "break work" -ex run -ex finish -ex 'p $' -ex "bt" %t 2>&1 | FileCheck %s --check-prefix=FINISH
