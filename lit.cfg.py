@@ -58,6 +58,11 @@ subst.append(("%obj_root", config.morestack_obj_root))
 subst.append(("%cmake", config.cmake))
 subst.append(("%dump_maps", config.python + " " + os.path.join(config.morestack_src_root, "tools", "morestack-dump-maps.py")))
 subst.append(("%python", config.python))
+# gdb in batch mode, with the project's script (gdb/morestack-gdb.py) loaded
+# from the program itself (runtime/gdb_script.S) and the CFI checker.
+_gdb = "gdb -batch -nx -iex 'set auto-load safe-path /'"
+subst.append(("%gdb_cfi", _gdb + " -x " + os.path.join(config.morestack_src_root, "test", "e2e", "Inputs", "gdb_cfi_check.py")))
+subst.append(("%gdb", _gdb))
 
 config.available_features.add("x86_64-linux")
 # The sanitizer runtimes (Debian's libclang-rt-19-dev) are installed.

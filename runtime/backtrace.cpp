@@ -7,6 +7,7 @@
 #include "faults.h"
 #include "fiber.h"
 #include "frame_walk.h"
+#include "line_info.h"
 
 #include <dlfcn.h>
 #include <stdarg.h>
@@ -21,29 +22,10 @@ extern "C" char *__cxa_demangle(const char *, char *, size_t *, int *) __attribu
 namespace morestack {
 namespace {
 
-// The last frames of a walk longer than the frames asked for (a ring).
-struct Tail {
-  static constexpr size_t kFrames = 4;
-  morestack_frame ring[kFrames];
-  size_t count = 0;  // frames past `max`
-  void add(const morestack_frame &f) { ring[count++ % kFrames] = f; }
-  size_t kept() const { return count < kFrames ? count : kFrames; }
-  const morestack_frame &at(size_t i) const {  // i-th of the kept ones, outermost last
-    return ring[(count - kept() + i) % kFrames];
-  }
-};
-
-// The frames from `start` into out[0..max) (and the outermost ones past
-// that into *tail); returns how many there are. *stopped: whether the last
-// one stands for the rest of the stack.
-size_t collect(const FrameCursor &start, uintptr_t hi, morestack_frame *out, size_t max,
-               bool *stopped = nullptr, Tail *tail = nullptr) {
-  size_t n = 0;
-  auto put = [&](const morestack_frame &f) {
-    if (n < max) out[n] = f;
-    else if (tail) tail->add(f);
-    ++n;
-  };
+// Call put(const morestack_frame &) for every frame from `start`, the last
+// one standing for the rest of the stack if the walk stopped early;
+// returns whether it did.
+template <class Put> bool each_frame(const FrameCursor &start, uintptr_t hi, Put &&put) {
   WalkResult w = walk_frames(start, hi, [&](const WalkedFrame &f) {
     if (!f.record && !f.foreign) return;  // the runtime's own frames
     if (f.record) {
@@ -54,12 +36,21 @@ size_t collect(const FrameCursor &start, uintptr_t hi, morestack_frame *out, siz
       put({(const void *)f.pc, name, f.cfa - f.sp, 0});
     }
   });
-  if (stopped) *stopped = w.end != WalkEnd::Base;
   if (w.end != WalkEnd::Base) {
     const MapRecord *r = w.end == WalkEnd::NoFramePointer ? map_lookup(w.end_pc - 1) : nullptr;
     size_t rest = hi == UINTPTR_MAX ? 0 : hi - w.end_sp;  // unmanaged: top unknown
     put({(const void *)w.end_pc, r ? record_name(r) : nullptr, rest, 0});
   }
+  return w.end != WalkEnd::Base;
+}
+
+// The frames from `start` into out[0..max); returns how many there are.
+size_t collect(const FrameCursor &start, uintptr_t hi, morestack_frame *out, size_t max) {
+  size_t n = 0;
+  each_frame(start, hi, [&](const morestack_frame &f) {
+    if (n < max) out[n] = f;
+    ++n;
+  });
   return n;
 }
 
@@ -74,8 +65,6 @@ uintptr_t current_top() {
   const Stack *s = thread_state().current;
   return s ? s->hi : UINTPTR_MAX;
 }
-
-constexpr size_t kPrintedFrames = 64;
 
 struct PrintRequest {
   FrameCursor start;
@@ -107,72 +96,135 @@ const char *symbol_at(uintptr_t pc) {
   return dladdr((void *)pc, &info) ? info.dli_sname : nullptr;
 }
 
-// Runs on the system stack: a 2 KiB fiber has no room for the frame array
-// or for stdio.
-void *print_backtrace(void *p) {
-  const PrintRequest &r = *(const PrintRequest *)p;
-  morestack_frame frames[kPrintedFrames];
-  bool walk_stopped = false;
-  Tail tail;
-  size_t count = collect(r.start, r.hi, frames, kPrintedFrames, &walk_stopped, &tail);
-  char what[64];
-  if (r.fiber) snprintf(what, sizeof what, "fiber %llu", (unsigned long long)r.fiber->stack.id);
-  else if (const Stack *s = thread_state().current) describe(*s, what, sizeof what);
-  else snprintf(what, sizeof what, "an unmanaged stack");
-  size_t shown = count < kPrintedFrames ? count : kPrintedFrames;
-  size_t first = r.fault_pc ? 1 : 0;
-  out("morestack: backtrace of %s (%zu frames):\n", what, count + first);
-  if (r.fault_pc) {
-    const char *name = symbol_at(r.fault_pc);
-    out("  #0 %p %s (the faulting instruction)\n", (void *)r.fault_pc, name ? name : "?");
+// "1,234,567"
+const char *with_commas(size_t n, char *buf, size_t len) {
+  char digits[32];
+  int d = snprintf(digits, sizeof digits, "%zu", n);
+  size_t o = 0;
+  for (int i = 0; i < d && o + 2 < len; ++i) {
+    if (i && (d - i) % 3 == 0) buf[o++] = ',';
+    buf[o++] = digits[i];
   }
-  auto same = [&](size_t a, size_t b) {
-    return frames[a].function && frames[b].function && frames[a].described &&
-           frames[b].described && !strcmp(frames[a].function, frames[b].function);
-  };
-  auto print = [&](const morestack_frame &f, size_t k, bool rest) {
+  buf[o] = 0;
+  return buf;
+}
+
+// Prints frames as the walk finds them, folding repetitions: once the
+// frames have repeated a cycle of up to kMaxCycle functions twice (a
+// recursion: one function; mutual recursion: two or more), the next
+// frames that go on with the cycle are counted, not printed, and then
+// summed up in one line followed by the last cycle. No frame limit: the
+// output stays short however deep the stack, and nothing in it is cut.
+struct Printer {
+  static constexpr size_t kMaxCycle = 4;
+  static constexpr size_t kHistory = 2 * kMaxCycle;
+  size_t count = 0;        // frames in the walk (a first walk counts them)
+  size_t first = 0;        // 1 when frame #0 is a faulting instruction
+  bool walk_stopped = false;
+  morestack_frame history[kHistory];  // the last frames, printed or not
+  size_t seen = 0;
+  size_t cycle = 0;        // 0: not folding, else the cycle's length
+  size_t folded = 0;       // frames counted, not printed
+
+  const morestack_frame &back(size_t k) const { return history[(seen - 1 - k) % kHistory]; }
+  static bool same(const morestack_frame &a, const morestack_frame &b) {
+    return a.function && b.function && a.described && b.described && !strcmp(a.function, b.function);
+  }
+
+  void print(const morestack_frame &f, size_t index) const {
+    const bool rest = index + 1 == count && !f.described && walk_stopped;
+    const size_t k = index + first;
     char *demangled = nullptr;
     if (f.function && __cxa_demangle) {
       int status = 0;
       demangled = __cxa_demangle(f.function, nullptr, nullptr, &status);
     }
     const char *name = demangled ? demangled : f.function;
+    char where[512] = "";
+    source_line((uintptr_t)f.pc - 1, where, sizeof where);
+    const char *at = where[0] ? " at " : "";
     if (f.described)
-      out("  #%zu %p %s, %zu bytes\n", k, f.pc, name, f.frame_size);
+      out("  #%zu %p %s%s%s, %zu bytes\n", k, f.pc, name, at, where, f.frame_size);
     else if (!rest)
-      out("  #%zu %p %s (no stack map), %zu bytes\n", k, f.pc, name ? name : "?", f.frame_size);
+      out("  #%zu %p %s%s%s (no stack map), %zu bytes\n", k, f.pc, name ? name : "?", at, where,
+          f.frame_size);
     else if (f.frame_size)
       out("  #%zu %p %s%s(the walk stops here: the remaining %zu bytes)\n", k, f.pc,
           name ? name : "", name ? " " : "", f.frame_size);
     else
       out("  #%zu %p %s%s(the walk stops here)\n", k, f.pc, name ? name : "", name ? " " : "");
     free(demangled);
-  };
-  // A run of frames of one function (a recursion) is folded: its first two
-  // frames, how many more, its last one.
-  for (size_t i = 0; i < shown;) {
-    size_t end = i;
-    while (end + 1 < shown && same(end + 1, i)) ++end;
-    if (end - i + 1 > 4) {
-      print(frames[i], i + first, false);
-      print(frames[i + 1], i + 1 + first, false);
-      const bool open = end + 1 == shown && shown < count;  // the run may go on
-      out("  ... %zu more frames of the same function%s\n", end - i - 2,
-          open ? " (and perhaps beyond)" : "");
-      print(frames[end], end + first, false);
-      i = end + 1;
-      continue;
-    }
-    print(frames[i], i + first, i + 1 == count && !frames[i].described && walk_stopped);
-    ++i;
   }
-  if (shown < count) {
-    out("  ... %zu more frames\n", count - shown - tail.kept());
-    for (size_t j = 0; j < tail.kept(); ++j) {
-      const size_t k = count - tail.kept() + j;
-      print(tail.at(j), k + first, k + 1 == count && !tail.at(j).described && walk_stopped);
+
+  // The folded frames end: say how many, then print the last cycle.
+  void flush() {
+    if (!cycle) return;
+    const size_t shown = folded < cycle ? folded : cycle;
+    const size_t hidden = folded - shown;
+    if (hidden) {
+      char n[32], names[256] = "";
+      size_t o = 0;
+      for (size_t k = cycle; k-- > 0;) {  // the cycle in call order, innermost first
+        const morestack_frame &f = back(k);
+        char *demangled = nullptr;
+        if (__cxa_demangle) {
+          int status = 0;
+          demangled = __cxa_demangle(f.function, nullptr, nullptr, &status);
+        }
+        int w = snprintf(names + o, sizeof names - o, "%s%s", k + 1 == cycle ? "" : " <- ",
+                         demangled ? demangled : f.function);
+        free(demangled);
+        if (w > 0) o += (size_t)w < sizeof names - o ? (size_t)w : sizeof names - o - 1;
+      }
+      out("  ... %s more frames of %s%s\n", with_commas(hidden, n, sizeof n),
+          cycle == 1 ? "" : "the cycle ", names);
     }
+    for (size_t k = shown; k-- > 0;) print(back(k), seen - 1 - k);
+    cycle = folded = 0;
   }
+
+  void add(const morestack_frame &f) {
+    const size_t index = seen;
+    if (cycle) {
+      if (same(f, back(cycle - 1))) {
+        history[seen++ % kHistory] = f;
+        ++folded;
+        return;
+      }
+      flush();
+    }
+    for (size_t p = 1; p <= kMaxCycle && !cycle; ++p) {
+      if (seen < 2 * p || !same(f, back(p - 1))) continue;
+      bool repeated = true;
+      for (size_t k = 0; k < p && repeated; ++k) repeated = same(back(k), back(k + p));
+      if (repeated) cycle = p;
+    }
+    history[seen++ % kHistory] = f;
+    if (cycle) folded = 1;
+    else print(f, index);
+  }
+};
+
+// Runs on the system stack: a 2 KiB fiber has no room for stdio.
+void *print_backtrace(void *p) {
+  const PrintRequest &r = *(const PrintRequest *)p;
+  Printer printer;
+  printer.count = collect(r.start, r.hi, nullptr, 0);
+  printer.first = r.fault_pc ? 1 : 0;
+  char what[64];
+  if (r.fiber) snprintf(what, sizeof what, "fiber %llu", (unsigned long long)r.fiber->stack.id);
+  else if (const Stack *s = thread_state().current) describe(*s, what, sizeof what);
+  else snprintf(what, sizeof what, "an unmanaged stack");
+  out("morestack: backtrace of %s (%zu frames):\n", what, printer.count + printer.first);
+  if (r.fault_pc) {
+    const char *name = symbol_at(r.fault_pc);
+    char where[512] = "";
+    source_line(r.fault_pc, where, sizeof where);
+    out("  #0 %p %s%s%s (the faulting instruction)\n", (void *)r.fault_pc, name ? name : "?",
+        where[0] ? " at " : "", where);
+  }
+  printer.walk_stopped = each_frame(r.start, r.hi, [&](const morestack_frame &f) { printer.add(f); });
+  printer.flush();
   return nullptr;
 }
 
@@ -216,7 +268,17 @@ void function_name_at(uintptr_t pc, char *buf, size_t len) {
     int status = 0;
     demangled = __cxa_demangle(name, nullptr, nullptr, &status);
   }
-  snprintf(buf, len, "%s", demangled ? demangled : name ? name : "?");
+  // Where the function starts: the address itself may be in code of no
+  // line (the split-stack prologue's call).
+  uintptr_t start = pc;
+  Dl_info info;
+  if (const MapRecord *r = map_lookup(pc)) start = record_code_start(r);
+  else if (dladdr((void *)pc, &info) && info.dli_saddr) start = (uintptr_t)info.dli_saddr;
+  char where[256];
+  if (source_line(start, where, sizeof where))
+    snprintf(buf, len, "%s (%s)", demangled ? demangled : name ? name : "?", where);
+  else
+    snprintf(buf, len, "%s", demangled ? demangled : name ? name : "?");
   free(demangled);
 }
 

@@ -15,7 +15,7 @@ struct Config {
   size_t main_stack = 8 << 20;    // see docs/runtime.md: "Why main and threads start at 8 MiB"
   size_t thread_stack = 8 << 20;
   size_t fiber_stack = MORESTACK_MIN_STACK;
-  size_t max_stack = size_t(1) << 30;
+  size_t max_stack = size_t(256) << 20;  // docs/runtime.md: "The default limit"
   size_t warm_bytes = size_t(64) << 20;  // MORESTACK_WARM_BYTES: warm ranges' budget (stack_pool.h)
   bool verify = false;
   bool learn_stacks = true;  // MORESTACK_LEARN_STACKS: fiber start sizes per kind (fiber_kinds.h)

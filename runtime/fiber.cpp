@@ -94,6 +94,7 @@ Fiber *fiber_create(morestack_fiber_fn fn, void *arg, size_t stack_size, uintptr
   f->state = FiberState::Created;
   sanitizer_fiber_created(f->san);
   prepare_first_switch(f);
+  fibers_register(f);
   return f;
 }
 
@@ -112,6 +113,7 @@ void morestack_fiber_destroy(morestack_fiber *f) {
   check_fiber(f, "morestack_fiber_destroy");
   if (f->state == FiberState::Running) fatal_fiber_state(f, "morestack_fiber_destroy: destroyed the running");
   if (f->state == FiberState::Created) f->learns = false;  // it never ran: nothing to learn
+  fibers_unregister(f);
   fiber_release_stacks(f);
   __atomic_sub_fetch(&fibers_live, 1, __ATOMIC_RELAXED);
   f->magic = 0;

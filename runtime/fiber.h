@@ -11,6 +11,7 @@
 
 #include <morestack/morestack.h>
 
+#include "debugger.h"
 #include "sanitizers.h"
 #include "thread_state.h"
 
@@ -38,6 +39,7 @@ struct Fiber {
   bool learns;           // created with the default size: measured when it ends (fiber_kinds.h)
   SideStack side;        // its side stack (side_stack.h); none until first used
   SanitizerFiber san;    // its TSan context (sanitizers.h)
+  FiberLink live;        // on the list of live fibers, for debuggers (debugger.h)
 };
 
 // The fiber running on this thread, if any (fiber_switch.cpp). Inline: the

@@ -51,6 +51,15 @@
 	movq	%r13, SAVE_R13(%rsp)
 	movq	%r14, SAVE_R14(%rsp)
 	movq	%r15, SAVE_R15(%rsp)
+	/* From here on the callee-saved registers are read from the save area
+	 * by unwinders: it is relocated with the stack, the registers are not
+	 * (%rbp still holds an old-stack address after a move until restored). */
+	.cfi_rel_offset %rbx, SAVE_RBX
+	.cfi_rel_offset %rbp, SAVE_RBP
+	.cfi_rel_offset %r12, SAVE_R12
+	.cfi_rel_offset %r13, SAVE_R13
+	.cfi_rel_offset %r14, SAVE_R14
+	.cfi_rel_offset %r15, SAVE_R15
 .endm
 
 .macro RESTORE_REGISTERS
@@ -69,6 +78,12 @@
 	movq	SAVE_R15(%rsp), %r15
 	addq	$MORESTACK_SAVE_AREA, %rsp
 	.cfi_adjust_cfa_offset -MORESTACK_SAVE_AREA
+	.cfi_restore %rbx
+	.cfi_restore %rbp
+	.cfi_restore %r12
+	.cfi_restore %r13
+	.cfi_restore %r14
+	.cfi_restore %r15
 .endm
 
 /* Save / restore the vector registers (all of %xmm/%ymm/%zmm state the
@@ -121,7 +136,6 @@
 	movq	%rsp, %rbx
 	.cfi_remember_state
 	.cfi_def_cfa %rbx, MORESTACK_SAVE_AREA + 8
-	.cfi_offset %rbx, SAVE_RBX - MORESTACK_SAVE_AREA - 8
 	movq	__morestack_thread@GOTTPOFF(%rip), %rax
 	movq	%fs:(%rax), %rax            /* ThreadState::os_sp */
 	testq	%rax, %rax
@@ -136,13 +150,15 @@
 	movq	%r9, %rdx
 	movq	%rsp, %r8
 	call	\fn                         /* -> new address of the save area */
-	movq	%rax, %r9
+	/* The stack may have moved: the save area is where %rax says, and %rbx
+	 * (the old one) is stale. */
+	.cfi_def_cfa %rax, MORESTACK_SAVE_AREA + 8
+	movq	%rax, %rbx
+	.cfi_def_cfa %rbx, MORESTACK_SAVE_AREA + 8
 	RESTORE_VECTORS
-	movq	%r9, %rsp
+	movq	%rbx, %rsp
 	.cfi_restore_state
-	.cfi_offset %rbx, SAVE_RBX - MORESTACK_SAVE_AREA - 8
 	RESTORE_REGISTERS
-	.cfi_restore %rbx
 	/* Wipe the save area, now below %rsp: it holds pointers into the stack,
 	 * and the frame about to be built on top of it would otherwise start
 	 * with pointer-shaped garbage in its uninitialised bytes, which a later
@@ -153,6 +169,29 @@
 9:	movq	%r11, (%rsp,%r10)
 	addq	$8, %r10
 	jnz	9b
+.endm
+
+/* The body of __morestack_call_on_stack (below), with its CFI. */
+.macro CALL_ON_STACK
+	pushq	%rbp
+	.cfi_def_cfa_offset 16
+	.cfi_offset %rbp, -16
+	movq	%rsp, %rbp
+	.cfi_def_cfa_register %rbp
+	movq	%rsp, (%rcx)
+	movq	%rdi, %rax
+	movq	%rsi, %rdi
+	leaq	-16(%rdx), %rsp
+	movq	%rbp, 8(%rsp)
+	/* CFA = *(%rsp + 8) + 16: DW_OP_breg7 8, DW_OP_deref, DW_OP_plus_uconst 16 */
+	.cfi_escape 0x0f, 0x05, 0x77, 0x08, 0x06, 0x23, 0x10
+	call	*%rax
+	movq	8(%rsp), %rsp
+	.cfi_def_cfa %rsp, 16
+	popq	%rbp
+	.cfi_def_cfa_offset 8
+	.cfi_restore %rbp
+	ret
 .endm
 
 	.text
@@ -212,6 +251,23 @@ __morestack:
 	movq	(%rsp), %rsp
 	.cfi_def_cfa %rsp, 8
 	ret
+	.cfi_endproc
+
+/* morestack_shrink_stack's work (below), here for the same reason. */
+.Lshrink:
+	.cfi_startproc
+	SAVE_REGISTERS
+	MOVE_ON_SYSTEM_STACK __morestack_shrink_current
+	ret
+	.cfi_endproc
+
+/* __morestack_call_on_stack for a switch from a managed stack down to the
+ * system stack (on_system_stack in thread_state.cpp), entered by a jump
+ * from __morestack_call_on_system_stack: here too so that a backtrace from
+ * the runtime's work there (a fatal error's, a backtrace's) goes on. */
+.Lcall_on_system_stack:
+	.cfi_startproc
+	CALL_ON_STACK
 	.cfi_endproc
 	.size	__morestack, .-__morestack
 
@@ -279,47 +335,92 @@ __morestack_reserve_call:
 	.p2align 4
 morestack_shrink_stack:
 	.cfi_startproc
-	SAVE_REGISTERS
-	MOVE_ON_SYSTEM_STACK __morestack_shrink_current
-	ret
+	jmp	.Lshrink
 	.cfi_endproc
 	.size	morestack_shrink_stack, .-morestack_shrink_stack
+
+/* void *__morestack_call_on_system_stack(fn, arg, stack_top, os_sp): as
+ * __morestack_call_on_stack, for stack_top on the system stack. */
+	.globl	__morestack_call_on_system_stack
+	.hidden	__morestack_call_on_system_stack
+	.type	__morestack_call_on_system_stack,@function
+	.p2align 4
+__morestack_call_on_system_stack:
+	.cfi_startproc
+	jmp	.Lcall_on_system_stack
+	.cfi_endproc
+	.size	__morestack_call_on_system_stack, .-__morestack_call_on_system_stack
 
 /* void __morestack_switch(uintptr_t *save_sp, uintptr_t new_sp)
  * Save the callee-saved state on the current stack, store %rsp in *save_sp,
  * and continue on new_sp (a stack saved by this function, or one prepared
- * by fiber.cpp). */
+ * by fiber.cpp). Both stacks hold the same switch frame (frames.h), so the
+ * same CFI rules describe the one being left and the one resumed: a
+ * debugger's backtrace is right at every instruction. A debugger shows a
+ * parked stack by setting %rip to __morestack_switch_resume and %rsp to
+ * its saved_sp (gdb/morestack-gdb.py). */
 	.globl	__morestack_switch
 	.hidden	__morestack_switch
+	.globl	__morestack_switch_resume
+	.hidden	__morestack_switch_resume
 	.type	__morestack_switch,@function
 	.p2align 4
 __morestack_switch:
 	.cfi_startproc
 	pushq	%rbp
+	.cfi_adjust_cfa_offset 8
+	.cfi_rel_offset %rbp, 0
 	pushq	%rbx
+	.cfi_adjust_cfa_offset 8
+	.cfi_rel_offset %rbx, 0
 	pushq	%r12
+	.cfi_adjust_cfa_offset 8
+	.cfi_rel_offset %r12, 0
 	pushq	%r13
+	.cfi_adjust_cfa_offset 8
+	.cfi_rel_offset %r13, 0
 	pushq	%r14
+	.cfi_adjust_cfa_offset 8
+	.cfi_rel_offset %r14, 0
 	pushq	%r15
+	.cfi_adjust_cfa_offset 8
+	.cfi_rel_offset %r15, 0
 	subq	$8, %rsp
+	.cfi_adjust_cfa_offset 8
 	stmxcsr	(%rsp)
 	fnstcw	4(%rsp)
 	movq	%rsp, (%rdi)
 	movq	%rsi, %rsp
+__morestack_switch_resume:
 	ldmxcsr	(%rsp)
 	fldcw	4(%rsp)
 	addq	$8, %rsp
+	.cfi_adjust_cfa_offset -8
 	popq	%r15
+	.cfi_adjust_cfa_offset -8
+	.cfi_restore %r15
 	popq	%r14
+	.cfi_adjust_cfa_offset -8
+	.cfi_restore %r14
 	popq	%r13
+	.cfi_adjust_cfa_offset -8
+	.cfi_restore %r13
 	popq	%r12
+	.cfi_adjust_cfa_offset -8
+	.cfi_restore %r12
 	popq	%rbx
+	.cfi_adjust_cfa_offset -8
+	.cfi_restore %rbx
 	popq	%rbp
+	.cfi_adjust_cfa_offset -8
+	.cfi_restore %rbp
 	/* pop + jmp, not ret: a ret here always lands somewhere other than
 	 * where the return-stack predictor expects (the other context's call
 	 * site), costing a misprediction per switch (bench/switch_return_
 	 * experiment.c: 14.7 ns with ret, 7 ns with pop + jmp). %r11 is free. */
 	popq	%r11
+	.cfi_adjust_cfa_offset -8
+	.cfi_register %rip, %r11
 	jmp	*%r11
 	.cfi_endproc
 	.size	__morestack_switch, .-__morestack_switch
@@ -331,18 +432,25 @@ __morestack_switch:
 /* First code a fiber runs: __morestack_switch "returns" here with the fiber
  * in %r12 and its main function in %r13. The fiber's main never returns.
  * %rip is undefined here, so unwinders and debuggers stop at this frame. */
+	.globl	__morestack_fiber_base
+	.hidden	__morestack_fiber_base
 	.globl	__morestack_fiber_entry
 	.hidden	__morestack_fiber_entry
-	.type	__morestack_fiber_entry,@function
+	.type	__morestack_fiber_base,@function
 	.p2align 4
-__morestack_fiber_entry:
+__morestack_fiber_base:
 	.cfi_startproc
 	.cfi_undefined rip
+	/* The switch "returns" to __morestack_fiber_entry: a debugger looks
+	 * up the function of a return address at the byte before it, which
+	 * must be in this function (with the CFI that ends the backtrace). */
+	nop
+__morestack_fiber_entry:
 	movq	%r12, %rdi
 	call	*%r13
 	ud2
 	.cfi_endproc
-	.size	__morestack_fiber_entry, .-__morestack_fiber_entry
+	.size	__morestack_fiber_base, .-__morestack_fiber_base
 
 /* void *__morestack_call_on_stack(void *(*fn)(void *), void *arg,
  *                                 uintptr_t stack_top, uintptr_t *os_sp)
@@ -357,25 +465,7 @@ __morestack_fiber_entry:
 	.p2align 4
 __morestack_call_on_stack:
 	.cfi_startproc
-	pushq	%rbp
-	.cfi_def_cfa_offset 16
-	.cfi_offset %rbp, -16
-	movq	%rsp, %rbp
-	.cfi_def_cfa_register %rbp
-	movq	%rsp, (%rcx)
-	movq	%rdi, %rax
-	movq	%rsi, %rdi
-	leaq	-16(%rdx), %rsp
-	movq	%rbp, 8(%rsp)
-	/* CFA = *(%rsp + 8) + 16: DW_OP_breg7 8, DW_OP_deref, DW_OP_plus_uconst 16 */
-	.cfi_escape 0x0f, 0x05, 0x77, 0x08, 0x06, 0x23, 0x10
-	call	*%rax
-	movq	8(%rsp), %rsp
-	.cfi_def_cfa %rsp, 16
-	popq	%rbp
-	.cfi_def_cfa_offset 8
-	.cfi_restore %rbp
-	ret
+	CALL_ON_STACK
 	.cfi_endproc
 	.size	__morestack_call_on_stack, .-__morestack_call_on_stack
 

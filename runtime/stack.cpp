@@ -8,6 +8,7 @@
 #include "stack.h"
 
 #include "config.h"
+#include "debugger.h"
 #include "fatal.h"
 #include "faults.h"
 #include "jmp_bufs.h"
@@ -78,7 +79,7 @@ void count_walk(const ScanResult &r) {
 // deep recursion folded), stop.
 [[noreturn]] void fatal_limit_at(const Stack &s, size_t wanted, uintptr_t sp, size_t ra_offset,
                                  size_t frame, bool prologue) {
-  char name[48], who[160];
+  char name[48], who[512];
   function_name_at(load_word(sp + MORESTACK_SAVE_AREA) - 1, who, sizeof who);
   print_stack_backtrace("the stack at the overflow:", cursor_at_save_area(sp, ra_offset), s.hi);
   fatal("stack overflow: %s %s %zu bytes, and the stack of %s would need %zu bytes, more than the "
@@ -324,6 +325,7 @@ uintptr_t stack_move(Stack &s, size_t new_size, uintptr_t sp, const FrameCursor 
                          start.rbp - sp < used ? start.rbp + delta : start.rbp};
     verify_move(s, moved, new_sp, scan, sp, old_hi);
   }
+  __morestack_stack_moved(old_lo, old_hi, new_lo, new_hi);  // for debuggers, before the old block goes
   retire_block(s, old_lo, old_hi, delta);
   s.stats.bytes_copied += used;
   if (new_size > s.stats.peak_size) s.stats.peak_size = new_size;

@@ -19,8 +19,9 @@ extern "C" {
 __thread morestack::ThreadState __morestack_thread __attribute__((tls_model("initial-exec")));
 }
 
-extern "C" void *__morestack_call_on_stack(void *(*fn)(void *), void *arg, uintptr_t stack_top,
-                                           uintptr_t *os_sp);
+// morestack.S: __morestack_call_on_stack, for a switch to the system stack.
+extern "C" void *__morestack_call_on_system_stack(void *(*fn)(void *), void *arg,
+                                                  uintptr_t stack_top, uintptr_t *os_sp);
 
 namespace morestack {
 namespace {
@@ -34,7 +35,7 @@ void *on_system_stack(void *(*fn)(void *), void *arg) {
   uintptr_t guard = read_guard();
   write_guard(0);
   uintptr_t unused_os_sp;  // we stay below the recorded os_sp, which must not change
-  void *result = __morestack_call_on_stack(fn, arg, t.os_sp & ~uintptr_t(15), &unused_os_sp);
+  void *result = __morestack_call_on_system_stack(fn, arg, t.os_sp & ~uintptr_t(15), &unused_os_sp);
   write_guard(guard);
   return result;
 }

@@ -56,7 +56,7 @@ morestack_fiber *morestack_fiber_current(void);
  *   MORESTACK_MAIN_STACK      initial stack of main        (default 8M)
  *   MORESTACK_THREAD_STACK    initial stack of threads     (default 8M)
  *   MORESTACK_FIBER_STACK     initial stack of fibers      (default 2K)
- *   MORESTACK_MAX_STACK       largest any stack may grow   (default 1G)
+ *   MORESTACK_MAX_STACK       largest any stack may grow   (default 256M)
  *   MORESTACK_NONSPLIT_RESERVE room kept by prologues of plain -fsplit-stack
  *                             objects that lld rewrote (16K)
  *   MORESTACK_LEARN_STACKS    1: learn fiber start sizes per function (1)

@@ -8,6 +8,15 @@
 // RUN: env MORESTACK_MAX_STACK=16M not --crash %t thread 2>&1 | FileCheck %s --check-prefix=THREAD
 // RUN: env MORESTACK_MAX_STACK=16M not --crash %t fiber 2>&1 | FileCheck %s --check-prefix=FIBER
 // RUN: not --crash %t api 2>&1 | FileCheck %s --check-prefix=API
+// With debug information, file and line (read by the runtime from the
+// program's .debug_line): of each frame, and of the function that asked.
+// RUN: %morestack_clang -O2 -g %s -o %t.g
+// RUN: env MORESTACK_MAX_STACK=16M not --crash %t.g main 2>&1 | FileCheck %s --check-prefix=LINES
+// LINES: #0 0x{{[0-9a-f]+}} forever at {{.*}}stack-limit.c:[[#CALL:]], {{[0-9]+}} bytes
+// LINES-NEXT: #1 0x{{[0-9a-f]+}} forever at {{.*}}stack-limit.c:[[#CALL]], {{[0-9]+}} bytes
+// LINES-NEXT: ... {{[0-9,]+}} more frames of forever
+// LINES: main{{( at .*stack-limit.c:[0-9]+)?}}, {{[0-9]+}} bytes
+// LINES-NEXT: morestack: fatal: stack overflow: forever ({{.*}}stack-limit.c:[[#CALL-3]]) needs a frame
 // RUN: %morestack_clang -O0 %s -o %t.O0
 // RUN: env MORESTACK_MAX_STACK=16M not --crash %t.O0 fiber 2>&1 | FileCheck %s --check-prefix=FIBER
 // A single frame of 3 GiB: its size does not fit the prologue's 32-bit
@@ -16,16 +25,15 @@
 // SIGSEGV).
 // RUN: not --crash %t huge 2>&1 | FileCheck %s --check-prefix=HUGE
 // RUN: not --crash %t.O0 huge 2>&1 | FileCheck %s --check-prefix=HUGE
-// HUGE: morestack: fatal: side stack overflow: the side stack of main (thread 1) (where objects whose address escapes live) needs 3{{[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]}} bytes, more than the limit of 1073741824 bytes
+// HUGE: morestack: fatal: side stack overflow: the side stack of main (thread 1) (where objects whose address escapes live) needs 3{{[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]}} bytes, more than the limit of 268435456 bytes
 //
 // MAIN: morestack: the stack at the overflow:
 // MAIN-NEXT: morestack: backtrace of main (thread 1) ({{[0-9]+}} frames):
 // MAIN-NEXT: #0 0x{{[0-9a-f]+}} forever, {{[0-9]+}} bytes
 // MAIN-NEXT: #1 0x{{[0-9a-f]+}} forever, {{[0-9]+}} bytes
-// MAIN-NEXT: ... 61 more frames of the same function (and perhaps beyond)
-// MAIN-NEXT: #63 0x{{[0-9a-f]+}} forever
-// MAIN-NEXT: ... {{[0-9]+}} more frames
-// MAIN: #{{[0-9]+}} 0x{{[0-9a-f]+}} main, {{[0-9]+}} bytes
+// MAIN-NEXT: ... {{[0-9]+,[0-9][0-9][0-9]}} more frames of forever
+// MAIN-NEXT: #{{[0-9]+}} 0x{{[0-9a-f]+}} forever, {{[0-9]+}} bytes
+// MAIN-NEXT: #{{[0-9]+}} 0x{{[0-9a-f]+}} main, {{[0-9]+}} bytes
 // MAIN-NEXT: morestack: fatal: stack overflow: forever needs a frame of {{[0-9]+}} bytes, and the stack of main (thread 1) would need {{[0-9]+}} bytes, more than the limit of 16777216 bytes (MORESTACK_MAX_STACK, morestack_set_max_stack_size)
 // THREAD: morestack: fatal: stack overflow: forever needs a frame of {{[0-9]+}} bytes, and the stack of thread 2 would need {{[0-9]+}} bytes, more than the limit of 16777216 bytes
 // FIBER: morestack: fatal: stack overflow: forever needs a frame of {{[0-9]+}} bytes, and the stack of fiber 1 would need {{[0-9]+}} bytes, more than the limit of 16777216 bytes
