@@ -111,7 +111,7 @@ int main(int argc, char **argv) {
     want += expected(100 + i) * 2;
     fibers.emplace_back([&, i] {
       long a = grow(100 + i);
-      morestack::this_fiber::yield();
+      morestack::this_fiber::suspend();
       long b = grow(100 + i);
       if (stats().growths > 0) moved = true;
       sum += a + b;
@@ -135,7 +135,7 @@ int main(int argc, char **argv) {
     wanderers.emplace_back([&, i] {
       for (int k = 0; k < 4; ++k) {
         wsum += grow(50 * k + i);
-        morestack::this_fiber::yield();
+        morestack::this_fiber::suspend();
       }
     });
   for (int k = 0; k < 5; ++k) {

@@ -66,7 +66,7 @@ int main(int argc, char **argv) {
     want += 2 * grow(100 + i);
     fibers.emplace_back([&, i] {
       bump(grow(100 + i));
-      morestack::this_fiber::yield();
+      morestack::this_fiber::suspend();
       bump(grow(100 + i));
       morestack_stack_stats s;
       morestack_current_stack_stats(&s);
@@ -88,7 +88,7 @@ int main(int argc, char **argv) {
     wanderers.emplace_back([&, i] {
       for (int k = 0; k < 4; ++k) {
         local_total += grow(60 * k + i);
-        morestack::this_fiber::yield();
+        morestack::this_fiber::suspend();
       }
     });
   }
