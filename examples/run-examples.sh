@@ -15,3 +15,7 @@ echo "-- built with morestack-clang:"
 echo
 echo "== 100,000 fibers, each recursing a little =="
 "$ex/many_fibers" 100000 || exit 1
+
+echo
+echo "== a pipeline of 1,002 tasks and channels on the scheduler (morestack/go.hpp) =="
+"$ex/pipeline" 100000 || exit 1

@@ -82,6 +82,8 @@ struct Worker {
   int index;
   SpinLock qlock;
   uint32_t head, tail;  // ring[head % kLocalQueue] is the oldest
+  Task *runnext;        // runs before the ring (Go's runnext), see push_next
+  uint32_t next_streak; // runnext picks in a row
   Task *ring[kLocalQueue];
   SpinLock tlock;
   Timer *timers;        // a binary min-heap on `when`
@@ -98,6 +100,11 @@ Task *global_head, *global_tail;
 uint32_t global_count;
 
 uint32_t idle_workers, idle_epoch;
+// Workers looking for work before they sleep (Go's spinning Ms): a task
+// queued meanwhile is found without a futex wake-up (a few microseconds
+// here), so whoever queues one wakes a sleeper only when none spins.
+uint32_t spinning_workers;
+constexpr int kSpinRounds = 2000;  // pause instructions: tens of microseconds
 
 SpinLock all_lock;  // the list of live tasks, the free list
 Task *all_tasks, *free_tasks;
@@ -125,6 +132,8 @@ timespec relative(uint64_t ns) { return {(time_t)(ns / 1000000000u), (long)(ns %
 
 // ---- Run queues ----
 
+void push_global(Task *t);
+
 bool push_local(Worker *w, Task *t) {
   w->qlock.lock();
   bool ok = w->tail - w->head < kLocalQueue;
@@ -133,9 +142,39 @@ bool push_local(Worker *w, Task *t) {
   return ok;
 }
 
+// A task just created or woken by the running task runs next on this
+// worker (Go's runnext): what a task starts or wakes is usually what it
+// waits for next, and its data is in cache. Without it the queue is FIFO
+// and a tree of tasks (skynet) runs breadth first: a million tasks alive
+// at once instead of a few hundred. The task it displaces goes to the
+// ring's tail. kMaxNextStreak picks in a row at most, then the ring's
+// oldest: two tasks waking each other cannot starve the rest.
+constexpr uint32_t kMaxNextStreak = 64;
+
+void push_next(Worker *w, Task *t) {
+  w->qlock.lock();
+  Task *old = w->runnext;
+  w->runnext = t;
+  bool ok = true;
+  if (old) {
+    ok = w->tail - w->head < kLocalQueue;
+    if (ok) w->ring[w->tail++ % kLocalQueue] = old;
+  }
+  w->qlock.unlock();
+  if (!ok) push_global(old);
+}
+
 Task *pop_local(Worker *w) {
   w->qlock.lock();
-  Task *t = w->head != w->tail ? w->ring[w->head++ % kLocalQueue] : nullptr;
+  Task *t = nullptr;
+  if (w->runnext && (w->next_streak < kMaxNextStreak || w->head == w->tail)) {
+    t = w->runnext;
+    w->runnext = nullptr;
+    ++w->next_streak;
+  } else if (w->head != w->tail) {
+    t = w->ring[w->head++ % kLocalQueue];
+    w->next_streak = 0;
+  }
   w->qlock.unlock();
   return t;
 }
@@ -171,13 +210,18 @@ constexpr uint32_t kStealBatch = 32;
 Task *steal(Worker *self) {
   for (int i = 1; i < nworkers; ++i) {
     Worker *v = &workers[(self->index + i) % nworkers];
-    if (__atomic_load_n(&v->head, __ATOMIC_RELAXED) == __atomic_load_n(&v->tail, __ATOMIC_RELAXED))
+    if (__atomic_load_n(&v->head, __ATOMIC_RELAXED) == __atomic_load_n(&v->tail, __ATOMIC_RELAXED) &&
+        !__atomic_load_n(&v->runnext, __ATOMIC_RELAXED))
       continue;
     Task *taken[kStealBatch];
     v->qlock.lock();
     uint32_t n = (v->tail - v->head + 1) / 2;
     if (n > kStealBatch) n = kStealBatch;
     for (uint32_t k = 0; k < n; ++k) taken[k] = v->ring[v->head++ % kLocalQueue];
+    if (!n && v->runnext) {  // only its next task waits: take that
+      taken[n++] = v->runnext;
+      v->runnext = nullptr;
+    }
     v->qlock.unlock();
     if (!n) continue;
     for (uint32_t k = 1; k < n; ++k)
@@ -189,6 +233,7 @@ Task *steal(Worker *self) {
 
 void wake_a_worker() {
   __atomic_thread_fence(__ATOMIC_SEQ_CST);
+  if (__atomic_load_n(&spinning_workers, __ATOMIC_SEQ_CST) != 0) return;
   if (__atomic_load_n(&idle_workers, __ATOMIC_SEQ_CST) == 0) return;
   __atomic_add_fetch(&idle_epoch, 1, __ATOMIC_SEQ_CST);
   futex(&idle_epoch, FUTEX_WAKE_PRIVATE, 1, nullptr);
@@ -196,7 +241,8 @@ void wake_a_worker() {
 
 void enqueue(Task *t) {
   Worker *w = this_worker;
-  if (!w || !push_local(w, t)) push_global(t);
+  if (w && this_task) push_next(w, t);  // from a task: it runs next here
+  else if (!w || !push_local(w, t)) push_global(t);
   wake_a_worker();
 }
 
@@ -279,7 +325,8 @@ bool queued_work() {
   if (__atomic_load_n(&global_count, __ATOMIC_SEQ_CST)) return true;
   for (int i = 0; i < nworkers; ++i)
     if (__atomic_load_n(&workers[i].tail, __ATOMIC_SEQ_CST) !=
-        __atomic_load_n(&workers[i].head, __ATOMIC_SEQ_CST))
+            __atomic_load_n(&workers[i].head, __ATOMIC_SEQ_CST) ||
+        __atomic_load_n(&workers[i].runnext, __ATOMIC_SEQ_CST))
       return true;
   return false;
 }
@@ -360,9 +407,25 @@ void run_task(Worker *w, Task *t) {
   if (unlock) unlock(arg);
 }
 
-// Nothing to run: sleep until a task is queued or the next timer is due.
+// Nothing to run: spin a little (when another worker is busy and may
+// queue something), then sleep until a task is queued or the next timer is
+// due. A spinner that stops spinning counts itself idle and looks once
+// more before it sleeps, so a task queued while it spun is never missed.
+bool spin_for_work() {
+  if (__atomic_load_n(&idle_workers, __ATOMIC_SEQ_CST) + 1 >= (uint32_t)nworkers) return false;
+  __atomic_add_fetch(&spinning_workers, 1, __ATOMIC_SEQ_CST);
+  bool found = false;
+  for (int i = 0; i < kSpinRounds && !found; ++i) {
+    __builtin_ia32_pause();
+    if ((i & 63) == 63) found = queued_work();
+  }
+  __atomic_sub_fetch(&spinning_workers, 1, __ATOMIC_SEQ_CST);
+  return found;
+}
+
 void idle(Worker *w, uint64_t next_timer) {
   (void)w;
+  if (nworkers > 1 && spin_for_work()) return;
   const uint32_t epoch = __atomic_load_n(&idle_epoch, __ATOMIC_SEQ_CST);
   __atomic_add_fetch(&idle_workers, 1, __ATOMIC_SEQ_CST);
   if (!queued_work()) {
@@ -651,12 +714,31 @@ void fatal_in_task(const char *what) {
 
 using namespace morestack;
 
+
+namespace morestack {
+namespace {
+struct GoArgs {
+  void (*fn)(void *);
+  void *arg;
+};
+// On the system stack: the task record and its fiber (malloc, the pool),
+// so that a task starting others needs little of its own stack.
+void *create_task(void *p) {
+  const GoArgs *a = (const GoArgs *)p;
+  Task *t = alloc_task();
+  t->fiber = fiber_create(task_entry, t, 0, (uintptr_t)a->fn);
+  return t;
+}
+} // namespace
+} // namespace morestack
+
 extern "C" {
 
 morestack_task *morestack_go(void (*fn)(void *), void *arg) {
   if (!fn) fatal("morestack_go: the function is NULL");
   ensure_started();
-  Task *t = alloc_task();
+  GoArgs args = {fn, arg};
+  Task *t = (Task *)on_system_stack(create_task, &args);
   t->fn = fn;
   t->arg = arg;
   t->done = t->detached = false;
@@ -664,7 +746,6 @@ morestack_task *morestack_go(void (*fn)(void *), void *arg) {
   t->name[0] = '\0';
   t->unlock = nullptr;
   t->waiter.task = t;
-  t->fiber = fiber_create(task_entry, t, 0, (uintptr_t)fn);
   t->id = __atomic_add_fetch(&next_task_id, 1, __ATOMIC_RELAXED);
   __atomic_add_fetch(&live_tasks, 1, __ATOMIC_SEQ_CST);
   all_lock.lock();

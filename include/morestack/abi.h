@@ -170,7 +170,7 @@
  * allocation and fatal paths on the system stack, so most fit the nosplit
  * budget (no check at the call). */
 #define MORESTACK_SCHED_API_NEEDS(X)                                            \
-  X(morestack_go, 2048)                                                         \
+  X(morestack_go, 768)                                                          \
   X(morestack_join, 768)                                                        \
   X(morestack_detach, 512)                                                      \
   X(morestack_task_self, 256)                                                   \

@@ -59,14 +59,17 @@ void parks_after_deep(void *) {
 void toggled(void *depth) { recurse((int)(long)depth); }
 
 TEST(FiberKinds, AKindThatGrowsIsBornBiggerAndNoLongerMoves) {
+  std::vector<morestack_fiber_kind> all;
+  const bool fresh = find_kind(all, (const void *)&grows_a) == nullptr;  // not on --gtest_repeat
   morestack_stack_stats first = run_one(grows_a, kDeep);
-  EXPECT_EQ(first.initial_size, 2048u);
-  EXPECT_GE(first.growths, 1u) << "the first fiber of a kind starts at the configured size";
+  if (fresh) {
+    EXPECT_EQ(first.initial_size, 2048u);
+    EXPECT_GE(first.growths, 1u) << "the first fiber of a kind starts at the configured size";
+  }
   morestack_stack_stats later{};
   for (int i = 0; i < 20; ++i) later = run_one(grows_a, kDeep);
   EXPECT_EQ(later.initial_size, 8192u);
   EXPECT_EQ(later.growths, 0u);
-  std::vector<morestack_fiber_kind> all;
   const morestack_fiber_kind *k = find_kind(all, (const void *)&grows_a);
   ASSERT_NE(k, nullptr) << "the stats list the kind";
   EXPECT_EQ(k->start_size, 8192u);
