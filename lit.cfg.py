@@ -25,8 +25,8 @@ plugin = config.morestack_plugin
 subst = config.substitutions
 
 # `--param sanitize=address|thread|undefined` runs the tests with every
-# program built by the wrappers under that sanitizer (test/e2e/sanitizers.test
-# and ctest's lit-asan, lit-tsan, lit-ubsan run a subset of test/e2e so).
+# program built by the wrappers under that sanitizer (ctest's lit-address,
+# lit-thread and lit-undefined run a subset of test/e2e so; test/CMakeLists.txt).
 # Tests that cannot run under one say `UNSUPPORTED: sanitizer-<name>`, or
 # `UNSUPPORTED: sanitizer` for all.
 sanitize = lit_config.params.get("sanitize", "")

@@ -1,4 +1,4 @@
-// runtime/chan.cpp: channels and select (Go's runtime/chan.go and
+// runtime/chan.cpp: channels and select (Go's src/runtime/chan.go and
 // select.go, on the park/wake protocol of scheduler.h).
 //
 // Invariants:
