@@ -65,5 +65,8 @@ int main(void) {
   }
   printf("checksum %s, %d tasks joined\n", got == expect ? "ok" : "WRONG", TASKS);
   for (int i = 0; i <= TASKS; ++i) morestack_chan_free(chans[i]);
+  free(chans);
+  free(links);
+  free(tasks);
   return got != expect;
 }
