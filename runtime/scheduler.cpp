@@ -455,7 +455,11 @@ void *worker_main(void *p) {
 
 void start_workers() {
   init_config();
-  if (const char *v = getenv("MORESTACK_DEADLOCK")) deadlock_check = !(v[0] == '0' && !v[1]);
+  if (const char *v = getenv("MORESTACK_DEADLOCK")) {
+    if ((v[0] != '0' && v[0] != '1') || v[1])
+      fatal("MORESTACK_DEADLOCK=\"%s\": use 0 to turn the deadlock check off, 1 for on", v);
+    deadlock_check = v[0] == '1';
+  }
   int n = wanted_workers;
   if (const char *v = getenv("MORESTACK_WORKERS")) {
     char *end;

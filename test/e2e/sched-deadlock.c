@@ -7,12 +7,16 @@
 // RUN: env MORESTACK_WORKERS=2 not --crash %t 2>&1 | FileCheck %s
 // RUN: env MORESTACK_WORKERS=2 %t sleeper 2>&1 | FileCheck %s --check-prefix=SLEEP
 // RUN: env MORESTACK_WORKERS=2 %t late-thread 2>&1 | FileCheck %s --check-prefix=LATE
+// RUN: env MORESTACK_WORKERS=0 not %t 2>&1 | FileCheck %s --check-prefix=BADWORKERS
+// RUN: env MORESTACK_DEADLOCK=yes not %t 2>&1 | FileCheck %s --check-prefix=BADFLAG
 // CHECK: all tasks are asleep - deadlock! (2 tasks blocked; 1 threads outside the scheduler wait for them)
 // CHECK-DAG: task {{[0-9]+}} (waiter) [blocked]:
 // CHECK-DAG: wait_forever
 // CHECK: morestack: fatal: all tasks are asleep - deadlock!
 // SLEEP: slept and joined
 // LATE: the late thread's value: 7
+// BADWORKERS: MORESTACK_WORKERS="0": use a number of worker threads from 1 to 1024
+// BADFLAG: MORESTACK_DEADLOCK="yes": use 0 to turn the deadlock check off, 1 for on
 
 #include <morestack/sched.h>
 #include <pthread.h>
