@@ -2,7 +2,7 @@
 """Every file of the project that a comment, a doc or a script names exists.
 
 Scans the tracked text files for paths under the project's top directories
-(runtime/x.cpp, docs/y.md, test/e2e/z.c, ...) and fails naming each path
+(runtime/..., docs/..., test/e2e/..., with a known extension) and fails naming each path
 that is in no such file, with where it was named. A path that follows a '/'
 (Go's src/runtime/chan.go, build-bench/...) or a '`build' prefix is someone
 else's or generated, and skipped; so are the entries of ALLOWED, each with
