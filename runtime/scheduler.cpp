@@ -423,8 +423,7 @@ bool spin_for_work() {
   return found;
 }
 
-void idle(Worker *w, uint64_t next_timer) {
-  (void)w;
+void idle(uint64_t next_timer) {
   if (nworkers > 1 && spin_for_work()) return;
   const uint32_t epoch = __atomic_load_n(&idle_epoch, __ATOMIC_SEQ_CST);
   __atomic_add_fetch(&idle_workers, 1, __ATOMIC_SEQ_CST);
@@ -448,7 +447,7 @@ void *worker_main(void *p) {
     if (!t) t = pop_global();
     if (!t && nworkers > 1) t = steal(w);
     if (t) run_task(w, t);
-    else idle(w, next_timer);
+    else idle(next_timer);
   }
   return nullptr;
 }
