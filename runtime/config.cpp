@@ -111,6 +111,8 @@ void read_environment() {
   env_flag("MORESTACK_VERIFY", &config.verify, "checking after every move");
   env_flag("MORESTACK_LEARN_STACKS", &config.learn_stacks,
            "starting fibers at the size fibers of their function needed");
+  env_flag("MORESTACK_COMPACT_PARKED", &config.compact_parked,
+           "keeping only the live part of a parked fiber's stack");
 }
 
 pthread_once_t once = PTHREAD_ONCE_INIT;

@@ -18,7 +18,8 @@ struct Config {
   size_t max_stack = size_t(256) << 20;  // docs/runtime.md: "The default limit"
   size_t warm_bytes = size_t(64) << 20;  // MORESTACK_WARM_BYTES: warm ranges' budget (stack_pool.h)
   bool verify = false;
-  bool learn_stacks = true;  // MORESTACK_LEARN_STACKS: fiber start sizes per kind (fiber_kinds.h)
+  bool learn_stacks = true;
+  bool compact_parked = true;  // MORESTACK_COMPACT_PARKED: parked fibers keep only their live part (stack.h)  // MORESTACK_LEARN_STACKS: fiber start sizes per kind (fiber_kinds.h)
 };
 
 extern Config config;

@@ -56,6 +56,7 @@ MORESTACK_RUNTIME_FRAME int resume_fiber(Fiber *f, bool safe_point) {
   check_fiber(f, "morestack_fiber_resume");
   if (f->state == FiberState::Finished) fatal_fiber_state(f, "morestack_fiber_resume: resumed a finished");
   if (f->state == FiberState::Running) fatal_fiber_state(f, "morestack_fiber_resume: resumed the running");
+  if (__builtin_expect(f->stack.compacted(), 0)) stack_expand_parked(f->stack);  // stack.h
   ThreadState &t = thread_state();
   Stack *from = t.current;
   if (!from) ensure_signal_stack();  // handlers must not run on a 2 KiB stack

@@ -46,7 +46,7 @@ size_t round_pow2(size_t n) {
 
 
 // Whether a chunk of this size is a pool block (else it is malloc'd).
-bool from_pool(size_t size) { return size >= kSmallestClass && (size & (size - 1)) == 0; }
+bool from_pool(size_t size) { return size >= MORESTACK_MIN_STACK && (size & (size - 1)) == 0; }
 
 // A chunk of `size` bytes (on the system stack: the pool may map memory).
 SideChunk *allocate_chunk(size_t size) {

@@ -31,6 +31,7 @@ namespace {
 uint64_t total_growths, total_shrinks, total_bytes_copied, total_move_ticks;
 uint64_t total_frames_described, total_frames_foreign, total_walks_undescribed, total_walks_broken;
 uint64_t total_pointer_free_words, total_shrinks_refused, total_reserve_growths;
+uint64_t total_compactions;
 size_t largest_reserve;
 
 uint64_t now_ns() {
@@ -233,6 +234,8 @@ void stack_init(Stack &s, size_t size, StackKind kind, uint64_t id) {
   s.quiet_safe_points = 0;
   s.shrink_backoff = kShrinkQuietSafePoints;
   s.shrank_since_growth = false;
+  s.parks_until_compact = 0;
+  s.compact_interval = 1;
   s.growths_seen = 0;
   s.jmp_bufs = nullptr;
 }
@@ -343,7 +346,7 @@ GrowthTotals growth_totals() {
           get(total_walks_undescribed),
           get(total_walks_broken),     get(total_pointer_free_words),
           get(total_shrinks_refused),  get(total_reserve_growths),
-          get(largest_reserve)};
+          get(largest_reserve),        get(total_compactions)};
 }
 
 size_t shrink_target(const Stack &s, size_t used, bool one_step) {
@@ -373,6 +376,16 @@ bool walkable(const FrameCursor &start, uintptr_t hi) {
   return false;
 }
 
+// Before a stack leaves its block for a smaller one: what it needed there
+// (the new block's high-water mark starts over; fiber_kinds.h learns from
+// StackStats::deepest). The scan starts above the canary's 64-byte line.
+void note_high_water(Stack &s) {
+  valgrind_scanned((const void *)(s.lo + 64), s.size() - 64);
+  const size_t need = block_high_water((const void *)(s.lo + 64), s.size() - 64) +
+                      MORESTACK_STACK_GUARD;
+  if (need > s.stats.deepest) s.stats.deepest = need;
+}
+
 // Shrink to new_size: in place for a stack in a range (nothing moves, so
 // any frame may be on it), else by a move if every frame can be walked.
 // Returns the stack pointer (moved by the same delta as the stack).
@@ -390,12 +403,7 @@ uintptr_t shrink_to(Stack &s, size_t new_size, uintptr_t sp, const FrameCursor &
     if (sp - s.lo > kShrinkKeepBelowSp)
       range_return_pages(s.lo + MORESTACK_STACK_CANARY, sp - kShrinkKeepBelowSp);
   } else if (walkable(start, s.hi)) {
-    // What it needed before it shrinks (the new block's mark starts over);
-    // the scan starts above the canary's 64-byte line.
-    valgrind_scanned((const void *)(s.lo + 64), s.size() - 64);
-    const size_t need = block_high_water((const void *)(s.lo + 64), s.size() - 64) +
-                        MORESTACK_STACK_GUARD;
-    if (need > s.stats.deepest) s.stats.deepest = need;
+    note_high_water(s);
     new_sp = stack_move(s, new_size, sp, start, vectors);
   } else {
     return sp;
@@ -419,10 +427,57 @@ void *shrink_suspended(void *p) {
   return nullptr;
 }
 
+// The block a parked stack's live part fits in (stack.h), or its own size
+// if no smaller block would hold it.
+size_t compact_target(const Stack &s) {
+  const size_t need = s.hi - s.saved_sp + MORESTACK_STACK_CANARY;
+  size_t size = kSmallestClass;
+  while (size < need && size < s.size()) size <<= 1;
+  return size;
+}
+
+void *compact_suspended(void *p) {
+  Stack &s = *(Stack *)p;
+  FrameCursor start = cursor_at_switch_frame(s.saved_sp);
+  if (!walkable(start, s.hi)) {  // try again later, ever more rarely
+    if (s.compact_interval < kShrinkMaxBackoff) s.compact_interval *= 2;
+    s.parks_until_compact = s.compact_interval - 1;
+    return nullptr;
+  }
+  note_high_water(s);
+  s.saved_sp = stack_move(s, compact_target(s), s.saved_sp, start);
+  count(total_compactions, 1);
+  return nullptr;
+}
+
+void *expand_suspended(void *p) {
+  Stack &s = *(Stack *)p;
+  s.saved_sp = stack_move(s, s.min_size, s.saved_sp, cursor_at_switch_frame(s.saved_sp));
+  if (s.compact_interval < kShrinkMaxBackoff) s.compact_interval *= 2;
+  s.parks_until_compact = s.compact_interval - 1;
+  return nullptr;
+}
+
+// At a park of a stack at its smallest size: compact it if the policy
+// (stack.h) says so.
+bool compact_at_park(Stack &s) {
+  if (s.parks_until_compact) {  // the common case once a fiber parks often
+    --s.parks_until_compact;
+    return false;
+  }
+  if (!config.compact_parked || s.range_lo || s.kind != StackKind::Fiber ||
+      compact_target(s) >= s.size())
+    return false;
+  on_system_stack(compact_suspended, &s);
+  return s.compacted();
+}
+
 } // namespace
 
+void stack_expand_parked(Stack &s) { on_system_stack(expand_suspended, &s); }
+
 bool stack_shrink_at_safe_point(Stack &s) {
-  if (s.size() <= s.min_size) return false;  // nothing to shrink: the common case
+  if (s.size() <= s.min_size) return compact_at_park(s);
   if (s.stats.growths != s.growths_seen) {
     s.growths_seen = s.stats.growths;
     s.quiet_safe_points = 0;

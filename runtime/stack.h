@@ -31,6 +31,17 @@
 //    `shrink_backoff` quiet safe points (no growth in between); the backoff
 //    starts at kShrinkQuietSafePoints and doubles each time a stack has to
 //    grow again after a shrink, up to kShrinkMaxBackoff.
+//  - A fiber that parks (yields) at its smallest size with a live part of
+//    under 1 KiB is compacted: its live part moves into a 512-byte or 1 KiB
+//    block (a parked fiber then costs that, not 2 KiB), which is too small
+//    to run on (Stack::compacted(): size below min_size); resuming it moves
+//    it back to min_size first. Same walk and relocation as any move, and
+//    only if every frame is described (as for shrinks). So that a fiber
+//    that parks often does not pay two moves per park, the first park
+//    compacts and then only every compact_interval-th, the interval
+//    doubling at each resume of a compacted stack (up to kShrinkMaxBackoff):
+//    log2(parks) compactions in a fiber's life. MORESTACK_COMPACT_PARKED=0
+//    turns this off.
 #pragma once
 
 #include "frame_walk.h"
@@ -83,6 +94,10 @@ size_t shrink_target(const Stack &s, size_t used, bool one_step);
 // Cheap when nothing is to be done; the move itself runs on the system stack.
 bool stack_shrink_at_safe_point(Stack &s);
 
+// Before resuming a compacted stack (see above): move it back to
+// min_size. Runs the move on the system stack.
+void stack_expand_parked(Stack &s);
+
 // Process-wide counters (relaxed atomics).
 struct GrowthTotals {
   uint64_t growths;
@@ -97,6 +112,7 @@ struct GrowthTotals {
   uint64_t shrinks_refused;      // shrinks not done: a frame could not be walked
   uint64_t reserve_growths;      // growths asked for by call-site checks
   size_t largest_reserve;        // the most a call-site check asked for
+  uint64_t compactions;          // parked stacks compacted (and expanded again when resumed)
 };
 GrowthTotals growth_totals();
 

@@ -1,6 +1,7 @@
 // runtime/stack_pool.h: where stack blocks come from.
 //
-// Stacks of 2 KiB to 256 KiB (eight power-of-two size classes) come from
+// Stacks of 2 KiB to 256 KiB (eight power-of-two size classes; two smaller
+// ones, 512 B and 1 KiB, hold parked fibers' compacted stacks: stack.h) come from
 // chunks of 128 blocks of one class, carved from mmap (MAP_NORESERVE: pages
 // cost memory only once touched); the first block of a chunk is its header
 // (a free bitmap), so the overhead is 1/128. A hundred thousand fibers that
@@ -40,9 +41,9 @@
 
 namespace morestack {
 
-constexpr size_t kSmallestClass = 2048;   // == MORESTACK_MIN_STACK
+constexpr size_t kSmallestClass = 512;    // compacted parked stacks; stacks that run: MORESTACK_MIN_STACK
 constexpr size_t kLargestSmallClass = 256 * 1024;
-constexpr int kNumClasses = 8;             // 2K, 4K, ..., 256K
+constexpr int kNumClasses = 10;            // 512, 1K, 2K, ..., 256K
 constexpr size_t kBlocksPerChunk = 128;    // first one is the chunk header
 constexpr int kThreadCacheBlocks = 32;     // per class and thread, at most
 constexpr size_t kThreadCacheBytes = 256 * 1024;  // per class and thread, at most

@@ -16,7 +16,8 @@ uint64_t fiber_count_live();
 
 namespace {
 void fill(const Stack &s, morestack_stack_stats *out) {
-  out->size = s.size();
+  out->size = s.compacted() ? s.min_size : s.size();
+  out->parked_size = s.compacted() ? s.size() : 0;
   out->initial_size = s.initial_size;
   out->peak_size = s.stats.peak_size;
   out->growths = s.stats.growths;
@@ -43,7 +44,7 @@ int morestack_current_stack_stats(morestack_stack_stats *out) {
 int morestack_fiber_stats(const morestack_fiber *f, morestack_stack_stats *out) {
   check_fiber(f, "morestack_fiber_stats");
   fill(f->stack, out);
-  out->size = f->state == FiberState::Finished ? 0 : f->stack.size();
+  if (f->state == FiberState::Finished) out->size = 0;
   return 1;
 }
 
@@ -68,6 +69,7 @@ void morestack_get_process_stats(morestack_process_stats *out) {
   out->map_modules = map_module_count();
   out->reserve_growths = g.reserve_growths;
   out->largest_reserve = g.largest_reserve;
+  out->parked_compactions = g.compactions;
 }
 
 void morestack_print_summary(void) {
@@ -76,12 +78,13 @@ void morestack_print_summary(void) {
   fprintf(stderr,
           "morestack: %llu growths (%llu for calls into code without checks, the largest "
           "asking %zu bytes), %llu shrinks, %llu bytes copied; fibers: %llu created, "
-          "%llu live; stacks: %zu bytes in use, %zu bytes mapped\n",
+          "%llu live, %llu times compacted while parked; stacks: %zu bytes in use, %zu bytes "
+          "mapped\n",
           (unsigned long long)s.growths, (unsigned long long)s.reserve_growths,
           s.largest_reserve, (unsigned long long)s.shrinks,
           (unsigned long long)s.bytes_copied,
           (unsigned long long)s.fibers_created, (unsigned long long)s.fibers_live,
-          s.pool_bytes_in_use, s.pool_bytes_mapped);
+          (unsigned long long)s.parked_compactions, s.pool_bytes_in_use, s.pool_bytes_mapped);
   fprintf(stderr,
           "morestack: stack maps: %zu functions in %zu modules; moves relocated %llu described "
           "and %llu foreign frames, left %llu pointer-free words untouched, stopped %llu walks "

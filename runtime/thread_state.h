@@ -69,6 +69,11 @@ struct Stack {
   uint32_t quiet_safe_points = 0;
   uint32_t shrink_backoff = 0;
   bool shrank_since_growth = false;
+  // A suspended fiber's stack is compacted to its live part (stack.h):
+  // the parks left before the next compaction, and the interval between
+  // compactions, which doubles each time a compacted stack is resumed.
+  uint32_t parks_until_compact = 0;
+  uint32_t compact_interval = 1;
   uint64_t growths_seen = 0;
   JmpBufs *jmp_bufs = nullptr;  // setjmp buffers to relocate (jmp_bufs.h)
   unsigned valgrind_id = 0;     // valgrind_requests.h
@@ -79,6 +84,8 @@ struct Stack {
   uintptr_t range_touched = 0;  // the lowest lo it had there (what a release clears)
 
   size_t size() const { return hi - lo; }
+  // Compacted while parked: too small to run on until resumed (stack.h).
+  bool compacted() const { return size() < min_size; }
   uintptr_t guard() const { return lo + MORESTACK_STACK_GUARD; }
   bool contains(uintptr_t p) const { return p >= lo && p < hi; }
 };

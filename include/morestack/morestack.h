@@ -119,7 +119,7 @@ void morestack_print_backtrace(const morestack_fiber *f);
 /* ---- Statistics ---------------------------------------------------------- */
 
 typedef struct morestack_stack_stats {
-  size_t size;          /* current stack block size */
+  size_t size;          /* current stack block size (what it runs with) */
   size_t initial_size;  /* size it was created with */
   size_t peak_size;     /* largest block this stack has had */
   uint64_t growths;     /* times it grew */
@@ -129,6 +129,10 @@ typedef struct morestack_stack_stats {
    * check had to grow the stack first, and the most one asked for. */
   uint64_t reserve_growths;
   size_t largest_reserve;
+  /* A suspended fiber whose live part is small waits in a smaller block
+   * (512 bytes or 1 KiB) until resumed: that block's size, else 0
+   * (MORESTACK_COMPACT_PARKED=0 turns this off). */
+  size_t parked_size;
 } morestack_stack_stats;
 
 /* Statistics of the stack the calling code runs on (zeroes on an unmanaged
@@ -180,6 +184,7 @@ typedef struct morestack_process_stats {
   size_t map_modules;         /* modules (program, libraries) with maps */
   uint64_t reserve_growths;   /* growths asked for by call-site checks */
   size_t largest_reserve;     /* the most one of them asked for, in bytes */
+  uint64_t parked_compactions;/* parked fibers moved into a smaller block */
 } morestack_process_stats;
 
 void morestack_get_process_stats(morestack_process_stats *out);
