@@ -411,6 +411,11 @@ void run_task(Worker *w, Task *t) {
 // queue something), then sleep until a task is queued or the next timer is
 // due. A spinner that stops spinning counts itself idle and looks once
 // more before it sleeps, so a task queued while it spun is never missed.
+// A spinner that finds work wakes another worker if none spins (Go's
+// resetspinning): wakers skipped the futex because it spun, and it takes
+// one task of what may be several (two tasks queued while one worker
+// spun and another slept left the second queued behind a task that
+// yielded forever: Sched.YieldLetsOthersRun hung about 1 run in 150).
 bool spin_for_work() {
   if (__atomic_load_n(&idle_workers, __ATOMIC_SEQ_CST) + 1 >= (uint32_t)nworkers) return false;
   __atomic_add_fetch(&spinning_workers, 1, __ATOMIC_SEQ_CST);
@@ -420,6 +425,7 @@ bool spin_for_work() {
     if ((i & 63) == 63) found = queued_work();
   }
   __atomic_sub_fetch(&spinning_workers, 1, __ATOMIC_SEQ_CST);
+  if (found) wake_a_worker();
   return found;
 }
 
@@ -438,12 +444,18 @@ void idle(uint64_t next_timer) {
   __atomic_sub_fetch(&idle_workers, 1, __ATOMIC_SEQ_CST);
 }
 
+constexpr uint32_t kGlobalQueueEvery = 61;
+
 void *worker_main(void *p) {
   Worker *w = (Worker *)p;
   this_worker = w;
-  for (;;) {
+  for (uint32_t tick = 1;; ++tick) {
     const uint64_t next_timer = run_timers(w);
-    Task *t = pop_local(w);
+    // Every kGlobalQueueEvery-th pick looks at the global queue first (Go's
+    // schedtick % 61): a task yielding in a loop keeps the local queue
+    // non-empty, and what waits in the global queue must still run here.
+    Task *t = tick % kGlobalQueueEvery == 0 ? pop_global() : nullptr;
+    if (!t) t = pop_local(w);
     if (!t) t = pop_global();
     if (!t && nworkers > 1) t = steal(w);
     if (t) run_task(w, t);
