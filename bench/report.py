@@ -22,18 +22,48 @@ from collections import defaultdict
 # ---- loading ----
 
 
+class BadResult(Exception):
+    """A line of the raw file that is not a benchmark record."""
+
+
+FIELDS = ("bench", "case", "variant", "value", "unit")
+
+
 def load(path):
+    """The records of a raw file, (bench, case, variant) -> {run: value}.
+    Blank lines are skipped; anything else must be a record (run.sh keeps
+    only the lines the benchmarks print as JSON), else BadResult names the
+    line: a figure silently dropped would change a median or a plot."""
     data = defaultdict(dict)  # (bench, case, variant) -> {run: value}
     units = {}
     with open(path) as f:
-        for line in f:
+        for n, line in enumerate(f, 1):
             line = line.strip()
-            if not line.startswith("{"):
+            if not line:
                 continue
-            d = json.loads(line)
+            where = f"{path}:{n}"
+            try:
+                d = json.loads(line)
+            except ValueError as e:
+                raise BadResult(f"{where}: not JSON ({e}): {line[:80]}")
+            if not isinstance(d, dict):
+                raise BadResult(f"{where}: not a JSON object: {line[:80]}")
+            missing = [k for k in FIELDS if k not in d]
+            if missing:
+                raise BadResult(f"{where}: no {', '.join(missing)}: {line[:80]}")
+            v, run = d["value"], d.get("run", 1)
+            if isinstance(v, bool) or not isinstance(v, (int, float)):
+                raise BadResult(f"{where}: value is not a number: {v!r}")
+            if isinstance(run, bool) or not isinstance(run, int) or run < 1:
+                raise BadResult(f"{where}: run is not a positive integer: {run!r}")
             key = (d["bench"], d["case"], d["variant"])
-            data[key][d.get("run", 1)] = float(d["value"])
-            units[key] = d["unit"]
+            if run in data[key]:
+                raise BadResult(f"{where}: {'/'.join(map(str, key))} run {run} appears twice")
+            if units.setdefault(key, d["unit"]) != d["unit"]:
+                raise BadResult(f"{where}: {'/'.join(map(str, key))} in {d['unit']!r}, earlier in {units[key]!r}")
+            data[key][run] = float(v)
+    if not data:
+        raise BadResult(f"{path}: no results")
     return data, units
 
 
@@ -696,7 +726,10 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--no-plots", action="store_true")
     args = ap.parse_args()
-    data, units = load(args.raw)
+    try:
+        data, units = load(args.raw)
+    except (BadResult, OSError) as e:
+        raise SystemExit(f"report.py: {e}")
     machine = open(args.machine).read() if args.machine and os.path.exists(args.machine) else ""
     rows = build_rows(data, units)
     os.makedirs(args.out, exist_ok=True)
