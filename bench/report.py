@@ -333,7 +333,32 @@ def build_rows(data, units):
         ls, go = S("skynet", c, "morestack-leaf-split"), S("skynet", c, "go")
         rows.append(Row(sec, f"{what}, leaf-split variant: morestack ÷ Go", ratio(ls, go), ls, go, "ns",
                         note="leaves kept off code that calls libc (no 2→32 KiB growth per leaf)"))
-    return rows + moves + libcalls_rows(data) + daisy_rows(data) + deep_main_rows(data)
+    rows += scheduler_rows(data)
+    return rows + moves + libcalls_rows(data) + daisy_rows(data) + deep_main_rows(data) + chanping_rows(data)
+
+
+def scheduler_rows(data):
+    """Section 6, continued: skynet in Go's form on the task scheduler
+    (skynet_tasks.c), when measured; the target is issue 13's."""
+    rows = []
+    for c, what in [("1thread", "1 worker (GOMAXPROCS=1)"), ("2thread", "2 workers (GOMAXPROCS=2)")]:
+        ts, go = series(data, ("skynet", c, "morestack-tasks")), series(data, ("skynet", c, "go"))
+        if ts.ok():
+            rows.append(Row("6. Skynet", f"tasks on the scheduler, {what}: morestack ÷ Go", ratio(ts, go), ts, go,
+                            "ns", ("<=", 0.15), "skynet_tasks.c: Go's form (channels), MORESTACK_WORKERS workers"))
+    return rows
+
+
+def chanping_rows(data):
+    """Section 13: chanping.c against go/chanping.go, unbuffered channel
+    round trips between two tasks, when measured; the target is issue 13's."""
+    rows = []
+    for c, what in [("1thread", "1 worker (GOMAXPROCS=1)"), ("2thread", "2 workers (GOMAXPROCS=2)")]:
+        ms, go = series(data, ("chanping", c, "morestack")), series(data, ("chanping", c, "go"))
+        if ms.ok() or go.ok():
+            rows.append(Row("13. Channel ping-pong between tasks", f"round trip, {what}: morestack ÷ Go",
+                            ratio(ms, go), ms, go, "ns", ("<=", 1.0), "unbuffered channels, 200,000 round trips"))
+    return rows
 
 
 # libcalls.cpp: the kinds of call, their targets (peak stack and resident
