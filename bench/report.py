@@ -1089,7 +1089,7 @@ def plot_pingpong(plt, S):
     title = "8. A fiber going deep and back again and again: does its stack keep moving? (lower is better)"
     caption = [
         "A fiber recurses about 40 KiB deep (so it needs a 64 KiB stack), returns and yields at the top; it is "
-        "resumed again, 100,000 cycles. At a yield morestack halves a stack that is less than a quarter used, but "
+        "resumed again, 100,000 cycles (10,000 for the two without a backoff). At a yield morestack halves a stack that is less than a quarter used, but "
         "only after a number of quiet yields that doubles every time the stack has to grow again (the backoff), "
         f"so the moves stop after a few cycles{moved}; right, its moves after the first cycle (which must grow "
         f"2 → 64 KiB anyway) per cycle. Without a backoff (morestack_shrink_stack() at the top of "
