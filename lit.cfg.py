@@ -87,6 +87,17 @@ for tool, (argv, expect) in _tool_probes.items():
         continue
     if p.returncode == 0 and (expect is None or expect in p.stdout + p.stderr):
         config.available_features.add(tool)
+# matplotlib, for bench/report.py's plots (test/bench): Debian's python has
+# it (python3-matplotlib, as bench/run.sh uses), a pyenv one often not.
+# %plot_python is the first interpreter that imports it.
+for _py in (config.python, "/usr/bin/python3"):
+    try:
+        if subprocess.run([_py, "-c", "import matplotlib"], capture_output=True, timeout=60).returncode == 0:
+            config.available_features.add("matplotlib")
+            subst.append(("%plot_python", _py))
+            break
+    except (OSError, subprocess.TimeoutExpired):
+        continue
 # CPU features some end-to-end tests need (vector registers across a move).
 try:
     with open("/proc/cpuinfo") as f:
