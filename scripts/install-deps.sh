@@ -8,6 +8,7 @@ PACKAGES=(
   cmake make g++ python3                                      # build
   googletest libgtest-dev                                     # unit tests
   valgrind gdb pkg-config                                     # tools tests (pkg-config: install test)
+  python3-matplotlib                                          # bench/report.py plots (test/bench)
   libclang-rt-19-dev                                          # sanitizer runtimes (ASan, TSan, UBSan tests)
 )
 
