@@ -47,6 +47,20 @@
 #define SWITCH_FRAME_RBP 48
 #define SWITCH_FRAME_RA 56
 
+/* Preemption (scheduler.cpp, "Preemption"): __morestack_grow returns in
+ * %rdx whether morestack.S is to yield the running task before it returns
+ * into it (.Lpreempt, stack.h's MoveResult). That keeps %zmm0-7
+ * (MORESTACK_PREEMPT_VECTORS bytes, 64-aligned) on the task's stack and
+ * calls __morestack_preempted; MORESTACK_PREEMPT_ROOM is what all that
+ * needs below the save area: the vectors, their alignment, .Lpreempt's own
+ * words, and the yield (morestack_yield's need in MORESTACK_API_NEEDS,
+ * abi.h). XCR0_*: the XCR0 bits of __morestack_xsave_mask that say how
+ * wide the registers are (vector_state.cpp). */
+#define MORESTACK_PREEMPT_VECTORS 512
+#define MORESTACK_PREEMPT_ROOM (MORESTACK_PREEMPT_VECTORS + 64 + 16 + 512)
+#define XCR0_AVX 0x4
+#define XCR0_ZMM_HI256 0x40
+
 /* The fields of ThreadState and Stack (thread_state.h) that morestack.S
  * reads (checked by static_asserts in thread_state.cpp). */
 #define THREAD_STATE_OS_SP 0

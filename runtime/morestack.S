@@ -151,13 +151,20 @@
 	movq	%rsp, %r8
 	call	\fn                         /* -> new address of the save area */
 	/* The stack may have moved: the save area is where %rax says, and %rbx
-	 * (the old one) is stale. */
+	 * (the old one) is stale. %rdx nonzero: the scheduler asked this
+	 * thread's task to yield (stack.h's MoveResult); %r12, free until
+	 * restored from the save area, keeps it. */
 	.cfi_def_cfa %rax, MORESTACK_SAVE_AREA + 8
 	movq	%rax, %rbx
 	.cfi_def_cfa %rbx, MORESTACK_SAVE_AREA + 8
+	movq	%rdx, %r12
 	RESTORE_VECTORS
 	movq	%rbx, %rsp
 	.cfi_restore_state
+	testq	%r12, %r12
+	jz	7f
+	call	.Lpreempt
+7:
 	RESTORE_REGISTERS
 	/* Wipe the save area, now below %rsp: it holds pointers into the stack,
 	 * and the frame about to be built on top of it would otherwise start
@@ -208,6 +215,77 @@ __morestack:
 	movl	$SAVE_AREA_RA_PROLOGUE, %ecx
 	MOVE_ON_SYSTEM_STACK __morestack_grow
 	addq	$1, (%rsp)      /* skip the `ret` after the call */
+	ret
+	.cfi_endproc
+
+/* The yield of a preempted task, called from MOVE_ON_SYSTEM_STACK's way
+ * back with the save area above (frames.h; scheduler.cpp, "Preemption").
+ * It runs on the
+ * task's stack (the task may resume on another thread, with another
+ * system stack) in room __morestack_grow made sure of
+ * (MORESTACK_PREEMPT_ROOM). Of the vector registers only %xmm/%ymm/%zmm0-7
+ * can be live: at a prologue they may hold the faulting function's
+ * arguments; everything else is caller-saved, dead at a function's entry
+ * and at a call-site check (an ordinary call). They are kept here, at
+ * their full width, across the yield, and the area is wiped afterwards
+ * (what stays below %rsp must not look like pointers to a later scan). */
+.Lpreempt:
+	.cfi_startproc
+	pushq	%rbp
+	.cfi_def_cfa_offset 16
+	.cfi_offset %rbp, -16
+	movq	%rsp, %rbp
+	.cfi_def_cfa_register %rbp
+	subq	$MORESTACK_PREEMPT_VECTORS, %rsp
+	andq	$-64, %rsp
+	movl	__morestack_xsave_mask(%rip), %eax
+	testl	$XCR0_ZMM_HI256, %eax
+	jnz	3f
+	testl	$XCR0_AVX, %eax
+	jnz	2f
+.irp n,0,1,2,3,4,5,6,7
+	movdqu	%xmm\n, (16*\n)(%rsp)
+.endr
+	jmp	4f
+2:
+.irp n,0,1,2,3,4,5,6,7
+	vmovdqu	%ymm\n, (32*\n)(%rsp)
+.endr
+	jmp	4f
+3:
+.irp n,0,1,2,3,4,5,6,7
+	vmovdqu64 %zmm\n, (64*\n)(%rsp)
+.endr
+4:	call	__morestack_preempted
+	movl	__morestack_xsave_mask(%rip), %eax
+	testl	$XCR0_ZMM_HI256, %eax
+	jnz	3f
+	testl	$XCR0_AVX, %eax
+	jnz	2f
+.irp n,0,1,2,3,4,5,6,7
+	movdqu	(16*\n)(%rsp), %xmm\n
+.endr
+	jmp	4f
+2:
+.irp n,0,1,2,3,4,5,6,7
+	vmovdqu	(32*\n)(%rsp), %ymm\n
+.endr
+	jmp	4f
+3:
+.irp n,0,1,2,3,4,5,6,7
+	vmovdqu64 (64*\n)(%rsp), %zmm\n
+.endr
+4:	movq	%rsp, %rdi      /* wipe: %rdi, %rcx, %rax come back from the save area */
+	movq	%rbp, %rcx
+	subq	%rsp, %rcx
+	shrq	$3, %rcx
+	xorl	%eax, %eax
+	rep stosq
+	movq	%rbp, %rsp
+	.cfi_def_cfa_register %rsp
+	popq	%rbp
+	.cfi_def_cfa_offset 8
+	.cfi_restore %rbp
 	ret
 	.cfi_endproc
 

@@ -39,7 +39,10 @@
 
 namespace morestack {
 
-enum TaskState : uint32_t { kRunnable, kRunning, kParking, kParkingWoken, kParked, kYielding };
+enum TaskState : uint32_t {
+  kRunnable, kRunning, kParking, kParkingWoken, kParked, kYielding,
+  kPreempted,  // yielded at a preemption: goes to the global queue (Go's gopreempt_m)
+};
 
 constexpr int kMaxKeys = 64;
 
@@ -88,6 +91,13 @@ struct Worker {
   SpinLock tlock;
   Timer *timers;        // a binary min-heap on `when`
   size_t ntimers, timer_cap;
+  // Preemption (below): odd while a task runs, +1 at each start and end;
+  // the monitor's last look at it; the worker thread's preempt flag and
+  // guard slot (published once the worker runs).
+  uint64_t tick;
+  uint64_t monitor_seen;
+  uint32_t *preempt_flag;
+  uintptr_t *guard;
 };
 
 Worker *workers;
@@ -374,7 +384,8 @@ void check_deadlock() {
   if (__atomic_load_n(&idle_workers, __ATOMIC_SEQ_CST) != (uint32_t)nworkers) return;
   if (!__atomic_load_n(&live_tasks, __ATOMIC_SEQ_CST)) return;
   const uint32_t blocked = __atomic_load_n(&clients_blocked, __ATOMIC_SEQ_CST);
-  if (!blocked || blocked != live_thread_count() - (uint64_t)nworkers) return;
+  // (The workers and the monitor thread are no one's wakers.)
+  if (!blocked || blocked != live_thread_count() - (uint64_t)nworkers - 1) return;
   if (queued_work() || timers_pending()) return;
   on_system_stack(report_deadlock, nullptr);
 }
@@ -384,7 +395,9 @@ void check_deadlock() {
 void run_task(Worker *w, Task *t) {
   __atomic_store_n(&t->state, kRunning, __ATOMIC_RELAXED);
   this_task = t;
+  __atomic_store_n(&w->tick, w->tick + 1, __ATOMIC_RELAXED);  // odd: running
   const int finished = resume_fiber(t->fiber, /*safe_point=*/false);
+  __atomic_store_n(&w->tick, w->tick + 1, __ATOMIC_RELAXED);
   this_task = nullptr;
   if (finished) {
     task_finished(t);
@@ -394,6 +407,12 @@ void run_task(Worker *w, Task *t) {
   if (s == kYielding) {
     __atomic_store_n(&t->state, kRunnable, __ATOMIC_RELAXED);
     requeue(w, t);
+    return;
+  }
+  if (s == kPreempted) {  // behind everything queued, not just this worker's queue
+    __atomic_store_n(&t->state, kRunnable, __ATOMIC_RELAXED);
+    push_global(t);
+    wake_a_worker();
     return;
   }
   void (*unlock)(void *) = t->unlock;
@@ -449,6 +468,8 @@ constexpr uint32_t kGlobalQueueEvery = 61;
 void *worker_main(void *p) {
   Worker *w = (Worker *)p;
   this_worker = w;
+  __atomic_store_n(&w->guard, guard_slot(), __ATOMIC_RELAXED);
+  __atomic_store_n(&w->preempt_flag, &thread_state().preempt_requested, __ATOMIC_RELEASE);
   for (uint32_t tick = 1;; ++tick) {
     const uint64_t next_timer = run_timers(w);
     // Every kGlobalQueueEvery-th pick looks at the global queue first (Go's
@@ -463,6 +484,8 @@ void *worker_main(void *p) {
   }
   return nullptr;
 }
+
+void start_monitor();  // "Preemption", below
 
 void start_workers() {
   init_config();
@@ -503,6 +526,54 @@ void start_workers() {
     snprintf(name, sizeof name, "morestack-w%d", i);
     pthread_setname_np(th, name);
   }
+  start_monitor();
+}
+
+// ---- Preemption (Go's sysmon and stackPreempt) ----
+//
+// A monitor thread looks at every worker each kTimeSlice: one that has run
+// the same task since its last look (its tick unchanged and odd) while
+// other work waits gets its preempt flag set and its guard poisoned
+// (kPoisonedGuard: every stack check fails). The task's next checked
+// prologue or call-site check enters __morestack_grow, which sees the flag
+// (stack.cpp) and has morestack.S call __morestack_preempted on the task's
+// stack before returning into it: a yield. A loop that calls nothing with a
+// check is not preemptible. The poison may land after the task ended: the
+// next task yields once early, or checked code outside a task enters
+// __morestack_grow once for nothing; the worker's next switch writes the
+// right guard again. Never in a signal handler or a fiber the task resumed.
+constexpr uint64_t kTimeSlice = 10 * 1000 * 1000;  // ns, Go's forcePreemptNS
+constexpr uintptr_t kPoisonedGuard = ~(uintptr_t)0;
+uint64_t preemptions;
+
+void *monitor_main(void *) {
+  const timespec slice = relative(kTimeSlice);
+  for (;;) {
+    nanosleep(&slice, nullptr);
+    const bool waiting = queued_work();
+    for (int i = 0; i < nworkers; ++i) {
+      Worker *w = &workers[i];
+      const uint64_t tick = __atomic_load_n(&w->tick, __ATOMIC_RELAXED);
+      uint32_t *flag = __atomic_load_n(&w->preempt_flag, __ATOMIC_ACQUIRE);
+      if (waiting && flag && (tick & 1) && tick == w->monitor_seen) {
+        __atomic_store_n(flag, 1, __ATOMIC_RELAXED);
+        __atomic_store_n(w->guard, kPoisonedGuard, __ATOMIC_RELEASE);
+      }
+      w->monitor_seen = tick;
+    }
+  }
+  return nullptr;
+}
+
+void start_monitor() {
+  pthread_t th;
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+  int err = pthread_create(&th, &attr, monitor_main, nullptr);
+  pthread_attr_destroy(&attr);
+  if (err) fatal("cannot start the scheduler's monitor thread: %s", strerror(err));
+  pthread_setname_np(th, "morestack-mon");
 }
 
 void *start_on_system_stack(void *) {
@@ -811,6 +882,18 @@ void morestack_task_set_name(morestack_task *h, const char *name) {
 }
 
 const char *morestack_task_name(const morestack_task *t) { return ((const Task *)t)->name; }
+
+// morestack.S's .Lpreempt, on the preempted task's stack (see
+// "Preemption"): yield, unless this is not the task itself running on its
+// own stack (a fiber it resumed, a signal handler, the worker's own code).
+MORESTACK_RUNTIME_FRAME void __morestack_preempted(void) {
+  Task *t = this_task;
+  const Stack *s = thread_state().current;
+  if (!t || running_fiber != t->fiber || s != &t->fiber->stack) return;
+  __atomic_add_fetch(&preemptions, 1, __ATOMIC_RELAXED);
+  __atomic_store_n(&t->state, kPreempted, __ATOMIC_RELAXED);
+  switch_to_resumer(t->fiber);
+}
 
 MORESTACK_RUNTIME_FRAME void morestack_yield(void) {
   Task *t = this_task;

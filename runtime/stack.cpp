@@ -495,11 +495,28 @@ bool stack_shrink_at_safe_point(Stack &s) {
 
 using namespace morestack;
 
-extern "C" uintptr_t __morestack_grow(uintptr_t sp, size_t frame, size_t extra, size_t ra_offset,
+extern "C" MoveResult __morestack_grow(uintptr_t sp, size_t frame, size_t extra, size_t ra_offset,
                                       void *vectors) {
   ThreadState &t = thread_state();
   Stack *s = t.current;
   write_guard(0);
+  uintptr_t preempt = 0;  // 1: yield before returning into the task
+  if (__builtin_expect(__atomic_load_n(&t.preempt_requested, __ATOMIC_RELAXED), 0)) {
+    // The scheduler poisoned the guard (scheduler.cpp, "Preemption"): the
+    // check may have failed only for that. Yield (morestack.S) once back on
+    // the stack, with MORESTACK_PREEMPT_ROOM below the save area; grow
+    // first only if the check would have failed anyway or that room is
+    // missing.
+    __atomic_store_n(&t.preempt_requested, 0, __ATOMIC_RELAXED);
+    preempt = 1;
+    if (s && s->contains(sp) && sp >= s->guard() + frame + extra &&
+        sp - s->lo >= MORESTACK_STACK_CANARY + MORESTACK_PREEMPT_ROOM) {
+      write_guard(s->guard());
+      return {sp, preempt};
+    }
+    if (!s) return {sp, 0};  // the poison landed on an unmanaged stack: nothing to grow
+    if (extra < MORESTACK_PREEMPT_ROOM) extra = MORESTACK_PREEMPT_ROOM;
+  }
   if (!s)
     fatal("a stack check failed on a stack the runtime does not manage (sp=%#lx, guard set "
           "without a managed stack)", sp);
@@ -551,10 +568,10 @@ extern "C" uintptr_t __morestack_grow(uintptr_t sp, size_t frame, size_t extra, 
   }
   count(total_growths, 1);
   write_guard(s->guard());
-  return new_sp;
+  return {new_sp, preempt};
 }
 
-extern "C" uintptr_t __morestack_shrink_current(uintptr_t sp, size_t, size_t, size_t, void *vectors) {
+extern "C" MoveResult __morestack_shrink_current(uintptr_t sp, size_t, size_t, size_t, void *vectors) {
   Stack *s = thread_state().current;
   write_guard(0);
   uintptr_t new_sp = sp;
@@ -564,7 +581,7 @@ extern "C" uintptr_t __morestack_shrink_current(uintptr_t sp, size_t, size_t, si
     if (new_size != s->size()) new_sp = shrink_to(*s, new_size, sp, start, vectors);
   }
   write_guard(s ? s->guard() : 0);
-  return new_sp;
+  return {new_sp, 0};
 }
 
 extern "C" void __morestack_no_system_stack(uintptr_t sp) {

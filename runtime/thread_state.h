@@ -97,7 +97,19 @@ struct ThreadState {
   uint64_t thread_number = 0;   // 1 for the main thread
   bool in_signal_altstack = false;
   SideStack side;         // the side stack of the thread's own stacks (side_stack.h)
+  // Set by the scheduler's monitor thread (scheduler.cpp, "Preemption")
+  // with the guard poisoned; the next stack check's __morestack_grow
+  // takes it and has morestack.S yield the running task.
+  uint32_t preempt_requested = 0;
 };
+
+// The thread's guard slot in its TCB, for another thread to write (the
+// scheduler's monitor poisons it to preempt a task).
+inline uintptr_t *guard_slot() {
+  uintptr_t tcb;
+  asm("movq %%fs:0, %0" : "=r"(tcb));
+  return (uintptr_t *)(tcb + MORESTACK_GUARD_TLS_OFFSET);
+}
 
 // Defined in thread_state.cpp; named for the assembly.
 extern "C" __thread ThreadState __morestack_thread

@@ -1,6 +1,8 @@
 // runtime/vector_state.cpp: see vector_state.h.
 #include "vector_state.h"
 
+#include "frames.h"
+
 #include <cpuid.h>
 
 // Before vector_state_init(): FXSAVE, which every x86-64 machine has (512
@@ -17,6 +19,7 @@ namespace {
 constexpr uint64_t kSse = 1u << 1, kAvx = 1u << 2, kOpmask = 1u << 5, kZmmHi256 = 1u << 6,
                    kHi16Zmm = 1u << 7;
 constexpr uint64_t kVectorComponents = kSse | kAvx | kOpmask | kZmmHi256 | kHi16Zmm;
+static_assert(kAvx == XCR0_AVX && kZmmHi256 == XCR0_ZMM_HI256, "frames.h: morestack.S tests them");
 
 // Where the standard format keeps each register's parts.
 constexpr size_t kLegacyXmmOffset = 160;  // %xmm0..15, 16 bytes each

@@ -112,6 +112,32 @@ TEST(Sched, TwoTasksQueuedAtOnceRunOnBothWorkers) {
   }
 }
 
+__attribute__((noinline)) long checked_call(long x) {
+  volatile char pad[64];  // a frame of its own: a stack check in the prologue
+  pad[0] = (char)x;
+  return x + pad[0] - (char)x;
+}
+
+TEST(Sched, SpinningTasksThatCallFunctionsArePreempted) {
+  // Both workers spin in tasks that never block or yield; only preemption
+  // (the monitor poisons their guards after a time slice) lets the third
+  // task run and stop them. Without it this never ends.
+  std::atomic<bool> stop{false};
+  std::atomic<long> calls{0};
+  std::vector<morestack::Task> spinners;
+  for (int i = 0; i < 2; ++i)
+    spinners.push_back(morestack::go([&] {
+      long n = 0;
+      while (!stop.load(std::memory_order_relaxed)) n = checked_call(n + 1);
+      calls += n;
+    }));
+  morestack::Task stopper = morestack::go([&] { stop = true; });
+  stopper.join();
+  for (auto &t : spinners) t.join();
+  EXPECT_TRUE(stop);
+  EXPECT_GT(calls.load(), 0);
+}
+
 TEST(Sched, SleepParksForAtLeastTheTime) {
   auto t0 = std::chrono::steady_clock::now();
   std::atomic<int> woke{0};
