@@ -53,13 +53,26 @@ void emit(const char *prefix, const char *fmt, va_list ap) {
   va_end(copy);
 }
 
+void (*fatal_report)();
+uint32_t reported;
+
+void *run_report(void *) {
+  fatal_report();
+  return nullptr;
+}
+
 } // namespace
+
+void set_fatal_report(void (*report)()) { __atomic_store_n(&fatal_report, report, __ATOMIC_RELEASE); }
 
 void fatal(const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   emit("morestack: fatal: ", fmt, ap);
   va_end(ap);
+  if (__atomic_load_n(&fatal_report, __ATOMIC_ACQUIRE) &&
+      !__atomic_exchange_n(&reported, 1, __ATOMIC_SEQ_CST))
+    on_system_stack(run_report, nullptr);
   abort();
 }
 

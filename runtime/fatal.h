@@ -10,6 +10,11 @@ namespace morestack {
 
 [[noreturn]] void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+// What else a fatal error prints after its line, on the system stack: the
+// scheduler lists its tasks (scheduler.cpp), as Go prints every goroutine.
+// Runs at most once per process (a fatal error inside it just aborts).
+void set_fatal_report(void (*report)());
+
 // One-line warning, same format and constraints as fatal(), then continue.
 void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

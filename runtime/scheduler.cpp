@@ -356,21 +356,50 @@ const char *state_name(uint32_t s) {
   }
 }
 
+// Every live task with the backtrace of a suspended one (one running, here
+// or on another worker, cannot be walked from here). The caller holds
+// all_lock.
+void print_tasks() {
+  for (Task *t = all_tasks; t; t = t->all_next) {
+    const uint32_t state = __atomic_load_n(&t->state, __ATOMIC_RELAXED);
+    fprintf(stderr, "\ntask %llu%s%s%s [%s]:\n", (unsigned long long)t->id, t->name[0] ? " (" : "",
+            t->name, t->name[0] ? ")" : "", t == this_task ? "running here" : state_name(state));
+    if (t->fiber->state == FiberState::Suspended)
+      morestack_print_backtrace(static_cast<morestack_fiber *>(t->fiber));
+    else
+      fprintf(stderr, "  (running%s: no backtrace)\n", t == this_task ? " here" : " on another worker");
+  }
+}
+
+// set_fatal_report's hook: a fatal error in a program with tasks lists them.
+void report_tasks_at_fatal() {
+  // The fatal error may have happened with all_lock held (by this thread,
+  // or by another now stopped in the middle): give up after a while.
+  for (int i = 0; i < 1000000; ++i) {
+    if (all_lock.try_lock()) {
+      fprintf(stderr, "morestack: %llu tasks alive:\n",
+              (unsigned long long)__atomic_load_n(&live_tasks, __ATOMIC_RELAXED));
+      print_tasks();
+      all_lock.unlock();
+      return;
+    }
+    __builtin_ia32_pause();
+  }
+  fprintf(stderr, "morestack: tasks not listed (the scheduler's task list is locked)\n");
+}
+
 void *report_deadlock(void *) {
   static uint32_t reported;
   if (__atomic_exchange_n(&reported, 1, __ATOMIC_SEQ_CST)) {
     for (;;) pause();  // another thread is reporting
   }
+  set_fatal_report(nullptr);  // listed here, before the fatal line
   fprintf(stderr, "morestack: all tasks are asleep - deadlock! (%llu tasks blocked; %u threads "
                   "outside the scheduler wait for them)\n",
           (unsigned long long)__atomic_load_n(&live_tasks, __ATOMIC_RELAXED),
           __atomic_load_n(&clients_blocked, __ATOMIC_RELAXED));
   all_lock.lock();
-  for (Task *t = all_tasks; t; t = t->all_next) {
-    fprintf(stderr, "\ntask %llu%s%s%s [%s]:\n", (unsigned long long)t->id, t->name[0] ? " (" : "",
-            t->name, t->name[0] ? ")" : "", state_name(__atomic_load_n(&t->state, __ATOMIC_RELAXED)));
-    morestack_print_backtrace(static_cast<morestack_fiber *>(t->fiber));
-  }
+  print_tasks();
   all_lock.unlock();
   fatal("all tasks are asleep - deadlock! (MORESTACK_DEADLOCK=0 turns this check off for "
         "programs whose tasks are woken by threads outside the scheduler)");
@@ -527,6 +556,7 @@ void start_workers() {
     pthread_setname_np(th, name);
   }
   start_monitor();
+  set_fatal_report(report_tasks_at_fatal);
 }
 
 // ---- Preemption (Go's sysmon and stackPreempt) ----
