@@ -41,7 +41,8 @@ static_assert(kSmallestClass % 64 == 0, "block_high_water scans 64 bytes at a ti
 struct SizeClass {
   pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
   Chunk *partial = nullptr;  // chunks with at least one free block
-  Chunk *spare = nullptr;    // one completely free chunk kept mapped
+  Chunk *spare = nullptr;  // completely free chunks kept mapped (on `next`): spare_limit()
+  size_t spares = 0;
 };
 
 SizeClass classes[kNumClasses];
@@ -92,6 +93,22 @@ void list_remove(SizeClass &sc, Chunk *ch) {
   ch->listed = false;
 }
 
+// Completely free chunks a class keeps mapped (their touched pages
+// resident and cleared), newest reused first: up to kSpareChunkBytes per
+// class (at least one chunk). Fibers that park give their 2 KiB block back
+// when compacted and take one again when resumed (stack.h), so a program
+// whose fibers all park and resume in turn frees whole chunks and needs
+// them again a moment later; unmapping all but one made each such round
+// fault its pages in again (bench/daisy 9.4 s; with 8 MiB kept 8.7 s for
+// 2 % more peak memory; keeping every free chunk for 5 s instead: 7.1 s
+// but 47 % more).
+constexpr size_t kSpareChunkBytes = 8 << 20;
+
+size_t spare_limit(int c) {
+  const size_t n = kSpareChunkBytes / (class_size(c) * kBlocksPerChunk);
+  return n ? n : 1;
+}
+
 Chunk *new_chunk(int c) {
   size_t chunk_size = class_size(c) * kBlocksPerChunk;
   Chunk *ch = (Chunk *)map_aligned(chunk_size);
@@ -111,8 +128,13 @@ int take_blocks(int c, void **out, int n) {
   while (got < n) {
     Chunk *ch = sc.partial;
     if (!ch) {
-      ch = sc.spare ? sc.spare : new_chunk(c);
-      sc.spare = nullptr;
+      if (sc.spare) {
+        ch = sc.spare;
+        sc.spare = ch->next;
+        --sc.spares;
+      } else {
+        ch = new_chunk(c);
+      }
       list_push(sc, ch);
     }
     for (int w = 0; w < 2 && got < n; ++w) {
@@ -140,10 +162,12 @@ void give_blocks(int c, void **blocks, int n) {
     ++ch->free_count;
     if (!ch->listed) list_push(sc, ch);
     if (ch->free_count == kBlocksPerChunk - 1) {
-      // Entirely free: keep one spare, give the rest back to the OS.
+      // Entirely free: a spare (spare_limit), or back to the OS.
       list_remove(sc, ch);
-      if (!sc.spare) {
+      if (sc.spares < spare_limit(c)) {
+        ch->next = sc.spare;
         sc.spare = ch;
+        ++sc.spares;
       } else {
         munmap(ch, chunk_size);
         add(bytes_mapped, -(long)chunk_size);

@@ -9,8 +9,8 @@
 // (the kernel allows 65530 per process by default). Each thread keeps a
 // small cache per class (fewer blocks for larger classes), so creating and
 // destroying fibers touches no lock in the common case. A chunk whose
-// blocks are all free goes back to the OS (munmap), except one spare per
-// class.
+// blocks are all free goes back to the OS (munmap), except spares of up to
+// 8 MiB per class (stack_pool.cpp: kSpareChunkBytes).
 //
 // Larger blocks are their own mmap, with an inaccessible guard page below
 // them, and are unmapped when freed. Stacks that large do not use them:
