@@ -1,13 +1,12 @@
 // runtime/debugger.cpp: the fiber lists and the move hook (debugger.h).
 #include "debugger.h"
 
+#include "asm_entry.h"
 #include "fiber.h"
 #include "frames.h"
 #include "thread_state.h"
 
 #include <stddef.h>
-
-extern "C" void __morestack_switch_resume();
 
 namespace morestack {
 namespace {

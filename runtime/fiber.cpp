@@ -22,6 +22,7 @@
 // gives callers built with plain -fsplit-stack the non-split reserve).
 #include "fiber.h"
 
+#include "asm_entry.h"
 #include "config.h"
 #include "fatal.h"
 #include "fiber_kinds.h"
@@ -31,9 +32,6 @@
 #include "stack.h"
 
 #include <stdlib.h>
-
-extern "C" void __morestack_switch(uintptr_t *save_sp, uintptr_t new_sp);
-extern "C" void __morestack_fiber_entry();
 
 namespace morestack {
 namespace {

@@ -49,7 +49,7 @@
 
 /* Preemption (scheduler.cpp, "Preemption"): __morestack_grow returns in
  * %rdx whether morestack.S is to yield the running task before it returns
- * into it (.Lpreempt, stack.h's MoveResult). That keeps %zmm0-7
+ * into it (.Lpreempt, asm_entry.h's MoveResult). That keeps %zmm0-7
  * (MORESTACK_PREEMPT_VECTORS bytes, 64-aligned) on the task's stack and
  * calls __morestack_preempted; MORESTACK_PREEMPT_ROOM is what all that
  * needs below the save area: the vectors, their alignment, .Lpreempt's own

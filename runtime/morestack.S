@@ -152,7 +152,7 @@
 	call	\fn                         /* -> new address of the save area */
 	/* The stack may have moved: the save area is where %rax says, and %rbx
 	 * (the old one) is stale. %rdx nonzero: the scheduler asked this
-	 * thread's task to yield (stack.h's MoveResult); %r12, free until
+	 * thread's task to yield (asm_entry.h's MoveResult); %r12, free until
 	 * restored from the save area, keeps it. */
 	.cfi_def_cfa %rax, MORESTACK_SAVE_AREA + 8
 	movq	%rax, %rbx

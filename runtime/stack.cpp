@@ -7,6 +7,7 @@
 // into the old stack are relocated with everything else.
 #include "stack.h"
 
+#include "asm_entry.h"
 #include "config.h"
 #include "debugger.h"
 #include "fatal.h"

@@ -2,6 +2,7 @@
 // stack_map.h).
 #include "stack_map.h"
 
+#include "asm_entry.h"
 #include "binding.h"
 
 #include "fatal.h"

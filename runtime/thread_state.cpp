@@ -1,6 +1,7 @@
 // runtime/thread_state.cpp: the per-thread record and stack names.
 #include "thread_state.h"
 
+#include "asm_entry.h"
 #include "frames.h"
 
 #include <stddef.h>
@@ -18,10 +19,6 @@ static_assert((int)morestack::StackKind::Signal == STACK_KIND_SIGNAL, "frames.h"
 extern "C" {
 __thread morestack::ThreadState __morestack_thread __attribute__((tls_model("initial-exec")));
 }
-
-// morestack.S: __morestack_call_on_stack, for a switch to the system stack.
-extern "C" void *__morestack_call_on_system_stack(void *(*fn)(void *), void *arg,
-                                                  uintptr_t stack_top, uintptr_t *os_sp);
 
 namespace morestack {
 namespace {
