@@ -37,10 +37,10 @@ __attribute__((used)) FiberShard __morestack_fibers[kFiberShards];
 
 // Read by the gdb script instead of debug information (one fact, one place:
 // the offsets come from the structures). Append only; bump the version on
-// any change of meaning.
+// any change of meaning, or when the script starts to need new entries.
 extern const uint64_t __morestack_debug_layout[];
 __attribute__((used)) const uint64_t __morestack_debug_layout[] = {
-    1,                                       // [0] version
+    2,                                       // [0] version
     kFiberShards,                            // [1] number of shards
     sizeof(FiberShard),                      // [2] size of a shard
     offsetof(FiberShard, head),              // [3] the shard's first fiber
@@ -66,9 +66,14 @@ __attribute__((used)) const uint64_t __morestack_debug_layout[] = {
     offsetof(Stack, stats) + offsetof(StackStats, peak_size),  // [21]
     offsetof(ThreadState, current),          // [22] in __morestack_thread (TLS)
     offsetof(ThreadState, os_sp),            // [23]
-    SWITCH_FRAME_RBP,                        // [24] the switch frame at saved_sp (frames.h)
-    SWITCH_FRAME_RA,                         // [25]
+    offsetof(SwitchFrame, rbp),              // [24] the switch frame at saved_sp (frames.h)
+    offsetof(SwitchFrame, ra),               // [25]
     (uint64_t)&__morestack_switch_resume,    // [26] where a parked stack's %rip is shown
+    offsetof(SwitchFrame, r15),              // [27]
+    offsetof(SwitchFrame, r14),              // [28]
+    offsetof(SwitchFrame, r13),              // [29]
+    offsetof(SwitchFrame, r12),              // [30]
+    offsetof(SwitchFrame, rbx),              // [31]
 };
 
 // A breakpoint target: must stay a call that gdb can stop at.
