@@ -21,6 +21,7 @@
 #include "RuntimeStubs.h"
 
 #include "morestack/abi.h"
+#include "morestack/glibc_facts.h"
 
 #include "llvm/ADT/Statistic.h"
 #include "llvm/IR/DIBuilder.h"
@@ -51,8 +52,8 @@ namespace morestack {
 namespace {
 
 constexpr uint64_t kStackAlign = 16;
-// glibc x86-64 __jmp_buf: rbx rbp r12 r13 r14 r15 rsp pc, first in a jmp_buf.
-constexpr uint64_t kJmpBufRegisterBytes = 64;
+// glibc's __jmp_buf, first in a jmp_buf: the registers setjmp saves.
+constexpr uint64_t kJmpBufRegisterBytes = MORESTACK_GLIBC_JB_WORDS * 8;
 
 /// Functions whose frames are on managed stacks: checked ones, and the
 /// unchecked ones that run there (nosplit and friends; not ifunc

@@ -25,7 +25,8 @@
  *      new stack. No frame of the runtime stays on the new stack.
  *
  * Invariants: nothing here uses more than MORESTACK_SAVE_AREA + 8 bytes of
- * the small stack; %fs:0x70 is only read here (C++ owns writes).
+ * the small stack; the guard (%fs:MORESTACK_GUARD_TLS_OFFSET) is only read
+ * here (C++ owns writes).
  */
 #include <morestack/abi.h>
 #include "frames.h"
