@@ -19,6 +19,7 @@
 #include "EscapeAnalysis.h"
 #include "Options.h"
 #include "RuntimeStubs.h"
+#include "Unchecked.h"
 
 #include "morestack/abi.h"
 #include "morestack/glibc_facts.h"
@@ -51,26 +52,8 @@ STATISTIC(NumJmpBufs, "setjmp buffers registered");
 namespace morestack {
 namespace {
 
-constexpr uint64_t kStackAlign = 16;
 // glibc's __jmp_buf, first in a jmp_buf: the registers setjmp saves.
 constexpr uint64_t kJmpBufRegisterBytes = MORESTACK_GLIBC_JB_WORDS * 8;
-
-/// Functions whose frames are on managed stacks: checked ones, and the
-/// unchecked ones that run there (nosplit and friends; not ifunc
-/// resolvers, interrupt handlers or the runtime, nor naked functions,
-/// which have no allocas to move).
-bool runsOnManagedStack(const Function &F) {
-  if (F.isDeclaration() || F.hasFnAttribute(Attribute::Naked))
-    return false;
-  if (F.hasFnAttribute(kSplitStackFnAttr))
-    return true;
-  if (!F.hasFnAttribute(kUncheckedFnAttr))
-    return false;
-  StringRef Why = F.getFnAttribute(kUncheckedFnAttr).getValueAsString();
-  return Why != skipReasonName(SkipReason::Runtime) &&
-         Why != skipReasonName(SkipReason::IfuncResolver) &&
-         Why != skipReasonName(SkipReason::InterruptCC);
-}
 
 /// setjmp and friends: their first argument is a jmp_buf.
 bool isSetjmp(const CallBase &CB) {
@@ -477,7 +460,8 @@ void eraseLifetimeMarkers(AllocaInst *AI) {
 PreservedAnalyses SideStackPass::run(Module &M, ModuleAnalysisManager &) {
   bool Changed = false;
   for (Function &F : M) {
-    if (!runsOnManagedStack(F))
+    // Naked functions have no objects to move.
+    if (!runsOnManagedStack(F) || F.hasFnAttribute(Attribute::Naked))
       continue;
     FunctionEscapes E = analyzeEscapes(F, WholeFrames);
     if (TheReport)
