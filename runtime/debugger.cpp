@@ -2,6 +2,7 @@
 #include "debugger.h"
 
 #include "asm_entry.h"
+#include "fatal.h"
 #include "fiber.h"
 #include "frames.h"
 #include "thread_state.h"
@@ -101,6 +102,7 @@ void fibers_register(Fiber *f) {
 void fibers_unregister(Fiber *f) {
   FiberShard &s = __morestack_fibers[f->live.shard];
   lock(s);
+  MS_CHECK(f->live.prev ? f->live.prev->live.next == f : s.head == f);  // f is on this list
   if (f->live.prev) f->live.prev->live.next = f->live.next;
   else s.head = f->live.next;
   if (f->live.next) f->live.next->live.prev = f->live.prev;
