@@ -86,16 +86,24 @@
 /* Preemption (scheduler.cpp, "Preemption"): __morestack_grow returns in
  * %rdx whether morestack.S is to yield the running task before it returns
  * into it (.Lpreempt, asm_entry.h's MoveResult). That keeps %zmm0-7
- * (MORESTACK_PREEMPT_VECTORS bytes, 64-aligned) on the task's stack and
- * calls __morestack_preempted; MORESTACK_PREEMPT_ROOM is what all that
- * needs below the save area: the vectors, their alignment, .Lpreempt's own
- * words, and the yield (morestack_yield's need in MORESTACK_API_NEEDS,
- * abi.h). XCR0_*: the XCR0 bits of __morestack_xsave_mask that say how
- * wide the registers are (vector_state.cpp). */
+ * (MORESTACK_PREEMPT_VECTORS bytes, MORESTACK_PREEMPT_ALIGN-aligned) on
+ * the task's stack and calls __morestack_preempted; MORESTACK_PREEMPT_ROOM
+ * is what all that needs below the save area: the vectors, their
+ * alignment, .Lpreempt's own words, and the yield (morestack_yield's need
+ * in MORESTACK_API_NEEDS, abi.h). */
 #define MORESTACK_PREEMPT_VECTORS 512
-#define MORESTACK_PREEMPT_ROOM (MORESTACK_PREEMPT_VECTORS + 64 + 16 + 512)
+#define MORESTACK_PREEMPT_ALIGN 64
+#define MORESTACK_PREEMPT_ROOM (MORESTACK_PREEMPT_VECTORS + MORESTACK_PREEMPT_ALIGN + 16 + 512)
+
+/* XCR0's state components (Intel SDM vol. 1, 13.1), as in
+ * __morestack_xsave_mask: the ones that hold vector registers
+ * (vector_state.cpp saves them all), and the two that say how wide the
+ * registers are (.Lpreempt tests them). */
+#define XCR0_SSE 0x2
 #define XCR0_AVX 0x4
+#define XCR0_OPMASK 0x20
 #define XCR0_ZMM_HI256 0x40
+#define XCR0_HI16_ZMM 0x80
 
 /* The fields of ThreadState and Stack (thread_state.h) that morestack.S
  * reads. */

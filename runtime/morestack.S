@@ -221,7 +221,7 @@ __morestack:
 	movq	%rsp, %rbp
 	.cfi_def_cfa_register %rbp
 	subq	$MORESTACK_PREEMPT_VECTORS, %rsp
-	andq	$-64, %rsp
+	andq	$-MORESTACK_PREEMPT_ALIGN, %rsp
 	movl	__morestack_xsave_mask(%rip), %eax
 	testl	$XCR0_ZMM_HI256, %eax
 	jnz	3f

@@ -15,11 +15,9 @@ uint64_t __morestack_vector_area_size = FXSAVE_AREA_SIZE + VECTOR_AREA_ALIGN;
 namespace morestack {
 namespace {
 
-// XCR0 components (Intel SDM vol. 1, 13.1).
-constexpr uint64_t kSse = 1u << 1, kAvx = 1u << 2, kOpmask = 1u << 5, kZmmHi256 = 1u << 6,
-                   kHi16Zmm = 1u << 7;
-constexpr uint64_t kVectorComponents = kSse | kAvx | kOpmask | kZmmHi256 | kHi16Zmm;
-static_assert(kAvx == XCR0_AVX && kZmmHi256 == XCR0_ZMM_HI256, "frames.h: morestack.S tests them");
+// XCR0 components (frames.h).
+constexpr uint64_t kSse = XCR0_SSE, kAvx = XCR0_AVX, kZmmHi256 = XCR0_ZMM_HI256;
+constexpr uint64_t kVectorComponents = XCR0_SSE | XCR0_AVX | XCR0_OPMASK | XCR0_ZMM_HI256 | XCR0_HI16_ZMM;
 
 // Where the standard format keeps each register's parts.
 constexpr size_t kLegacyXmmOffset = 160;  // %xmm0..15, 16 bytes each
