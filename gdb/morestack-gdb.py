@@ -28,13 +28,14 @@
 
 import gdb
 
-_LAYOUT_VERSION = 1
+_LAYOUT_VERSION = 2
 _L = dict(version=0, shards=1, shard_size=2, shard_head=3, fiber_next=4, fiber_stack=5,
           fiber_state=6, fiber_fn=7, fiber_arg=8, fiber_magic=9, magic=10, fiber_side_bytes=11,
           stack_lo=12, stack_hi=13, stack_saved_sp=14, stack_id=15, stack_kind=16,
           stack_range_lo=17, stack_initial=18, stack_growths=19, stack_shrinks=20,
           stack_peak=21, thread_current=22, thread_os_sp=23, switch_rbp=24, switch_ra=25,
-          switch_resume=26)
+          switch_resume=26, switch_r15=27, switch_r14=28, switch_r13=29, switch_r12=30,
+          switch_rbx=31)
 _STATES = {0: "not started", 1: "running", 2: "suspended", 3: "finished"}
 _KINDS = {0: "main", 1: "thread", 2: "fiber", 3: "signal handler stack"}
 # Functions of the runtime between a parked fiber's own frames and its switch.
@@ -126,7 +127,8 @@ class Fiber(object):
         self.in_place = _word(stack + L["stack_range_lo"]) != 0
         self.side_bytes = _word(addr + L["fiber_side_bytes"])
         self.magic_ok = _word(addr + L["fiber_magic"]) == L["magic"]
-        self.switch_rbp = L["switch_rbp"]
+        self.switch_offsets = {r: L["switch_" + r] for r in ("r15", "r14", "r13", "r12", "rbx",
+                                                             "rbp")}
         self.switch_resume = L["switch_resume"]
 
     def switch_registers(self):
@@ -135,9 +137,9 @@ class Fiber(object):
         mxcsr, r15 r14 r13 r12 rbx rbp, return address), whose CFI tells gdb
         where the rest is."""
         sp = self.saved_sp
-        return {"r15": _word(sp + 8), "r14": _word(sp + 16), "r13": _word(sp + 24),
-                "r12": _word(sp + 32), "rbx": _word(sp + 40),
-                "rbp": _word(sp + self.switch_rbp), "rip": self.switch_resume, "rsp": sp}
+        regs = {r: _word(sp + off) for r, off in self.switch_offsets.items()}
+        regs.update(rip=self.switch_resume, rsp=sp)
+        return regs
 
 
 def _fibers():

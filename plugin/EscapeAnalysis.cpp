@@ -4,6 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "EscapeAnalysis.h"
+#include "Unchecked.h"
 
 #include "llvm/Analysis/CaptureTracking.h"
 #include "llvm/Analysis/ValueTracking.h"
@@ -18,8 +19,6 @@ using namespace llvm;
 
 namespace morestack {
 namespace {
-
-constexpr uint64_t kStackAlign = 16;
 
 bool passedToReturnsTwice(const AllocaInst &AI) {
   SmallVector<const Value *, 8> Work = {&AI};
@@ -219,7 +218,7 @@ FunctionEscapes analyzeEscapes(Function &F, bool WholeFrame) {
       D.Why = EscapeReason::WholeFrame;
     else if (!AI->isStaticAlloca())
       D.Why = EscapeReason::Dynamic;
-    else if (AI->getAlign().value() > kStackAlign)
+    else if (realignsFrame(AI->getAlign().value()))
       D.Why = EscapeReason::OverAligned;
     else if (TooLarge.count(AI))
       D.Why = EscapeReason::Huge;

@@ -79,6 +79,7 @@
 #include "llvm/MC/MCSymbolELF.h"
 
 #include <algorithm>
+#include <cstddef>
 
 #define DEBUG_TYPE "morestack-stack-maps"
 
@@ -94,6 +95,31 @@ namespace {
 constexpr int64_t kWord = 8;
 constexpr int64_t kReturnAddress = 8;
 constexpr int64_t kSavedFramePointer = 8;
+
+/// The records are written field by field (endFunction below, in this
+/// order and with these widths) and read through the structs of
+/// stack_map.h: the compiler holds the two to the same layout.
+/// X(field, offset, bytes):
+#define MORESTACK_MAP_RECORD_FIELDS(X)                                          \
+  X(size, 0, 4) X(code_end, 4, 4) X(code_size, 8, 4) X(frame_size, 12, 4)       \
+  X(flags, 16, 2) X(num_objects, 18, 2) X(name, 20, 4)
+#define MORESTACK_MAP_OBJECT_FIELDS(X)                                          \
+  X(cfa_offset, 0, 4) X(size, 4, 4) X(kind, 8, 4) X(bitmap, 12, 4)
+#define MORESTACK_MAP_FIELD(Type, Field, Offset, Bytes)                         \
+  static_assert(offsetof(Type, Field) == (Offset) &&                          \
+                    sizeof(Type::Field) == (Bytes),                           \
+                "stack_map.h: " #Type "::" #Field " is not where FrameMapWriter writes it");
+#define MORESTACK_MAP_RECORD_FIELD(F, O, B) MORESTACK_MAP_FIELD(morestack_map_record, F, O, B)
+#define MORESTACK_MAP_OBJECT_FIELD(F, O, B) MORESTACK_MAP_FIELD(morestack_map_object, F, O, B)
+MORESTACK_MAP_RECORD_FIELDS(MORESTACK_MAP_RECORD_FIELD)
+MORESTACK_MAP_OBJECT_FIELDS(MORESTACK_MAP_OBJECT_FIELD)
+static_assert(sizeof(morestack_map_record) == 24 && alignof(morestack_map_record) == 4,
+              "stack_map.h: a record is 24 bytes, 4-aligned");
+static_assert(sizeof(morestack_map_object) == 16 && alignof(morestack_map_object) == 4,
+              "stack_map.h: an object is 16 bytes, 4-aligned");
+#undef MORESTACK_MAP_RECORD_FIELD
+#undef MORESTACK_MAP_OBJECT_FIELD
+#undef MORESTACK_MAP_FIELD
 
 class MorestackGC : public GCStrategy {
 public:
@@ -296,7 +322,8 @@ private:
     const auto *Text = cast<MCSectionELF>(OS.getCurrentSectionOnly());
     OS.pushSection();
     OS.switchSection(sectionFor(*Text));
-    OS.emitValueToAlignment(Align(4));
+    // Field by field, in the order and widths of MORESTACK_MAP_*_FIELDS.
+    OS.emitValueToAlignment(Align(alignof(morestack_map_record)));
     OS.emitInt32(Size);
     MCSymbol *Here = Ctx.createTempSymbol();
     OS.emitLabel(Here);

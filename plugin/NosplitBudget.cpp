@@ -26,6 +26,7 @@
 //===----------------------------------------------------------------------===//
 #include "NosplitBudget.h"
 #include "Report.h"
+#include "Unchecked.h"
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallVector.h"
@@ -64,54 +65,6 @@ namespace {
 
 //===-- Collection (IR) ---------------------------------------------------===//
 
-/// Why an unchecked definition has no check, as the report spells it; or
-/// nothing if it does not run on the managed stack at all (ifunc resolvers
-/// run in the dynamic loader, interrupt handlers on the CPU's stack, the
-/// runtime's own functions on the system stack): those are not part of any
-/// nosplit chain.
-std::optional<std::string> uncheckedReason(const Function &F) {
-  if (!F.hasFnAttribute(kUncheckedFnAttr))
-    return std::nullopt;
-  std::string Reason = F.getFnAttribute(kUncheckedFnAttr).getValueAsString().str();
-  if (Reason == skipReasonName(SkipReason::Runtime) ||
-      Reason == skipReasonName(SkipReason::IfuncResolver) ||
-      Reason == skipReasonName(SkipReason::InterruptCC))
-    return std::nullopt;
-  return Reason;
-}
-
-/// The largest alignment the backend may realign F's frame to, or 0 if it
-/// never realigns it.
-uint64_t maxRealignment(const Function &F) {
-  uint64_t A = 0;
-  if (F.hasFnAttribute("stackrealign"))
-    A = 16;
-  // Vectors of 32 or 64 bytes live in ymm/zmm registers only with AVX /
-  // AVX-512, and their spill slots are aligned to their size.
-  uint64_t VecCap = 16;
-  StringRef Features = F.getFnAttribute("target-features").getValueAsString();
-  if (Features.contains("+avx512f"))
-    VecCap = 64;
-  else if (Features.contains("+avx"))
-    VecCap = 32;
-  const DataLayout &DL = F.getParent()->getDataLayout();
-  auto Vec = [&](Type *T) {
-    if (VecCap > 16 && T->isVectorTy())
-      if (auto Size = DL.getTypeStoreSize(T); !Size.isScalable())
-        A = std::max(A, std::min<uint64_t>(PowerOf2Ceil(Size.getFixedValue()), VecCap));
-  };
-  for (const Argument &Arg : F.args())
-    Vec(Arg.getType());
-  for (const Instruction &I : instructions(F)) {
-    Vec(I.getType());
-    for (const Value *Op : I.operands())
-      Vec(Op->getType());
-    if (auto *AI = dyn_cast<AllocaInst>(&I))
-      A = std::max<uint64_t>(A, AI->getAlign().value());
-  }
-  return A > 16 || F.hasFnAttribute("stackrealign") ? A : 0;
-}
-
 } // namespace
 
 void NosplitGraph::collect(
@@ -120,10 +73,10 @@ void NosplitGraph::collect(
   TargetLibraryInfoImpl TLII(Triple(M.getTargetTriple()));
   TargetLibraryInfo TLI(TLII);
 
+  // Unchecked definitions that run on the managed stack: ifunc resolvers,
+  // interrupt handlers and the runtime's own functions are part of no chain.
   auto IsUncheckedDef = [&](const Function &F) {
-    return !F.isDeclaration() && !F.hasAvailableExternallyLinkage() &&
-           !F.hasFnAttribute(kSplitStackFnAttr) &&
-           uncheckedReason(F).has_value();
+    return runsOnManagedStack(F) && !F.hasFnAttribute(kSplitStackFnAttr);
   };
 
   for (Function &F : M) {
@@ -131,8 +84,8 @@ void NosplitGraph::collect(
       continue;
     NosplitNode N;
     N.Name = F.getName().str();
-    N.Reason = *uncheckedReason(F);
-    uint64_t Align = maxRealignment(F);
+    N.Reason = skipReasonName(*recordedSkip(F)).str();
+    uint64_t Align = maxFrameRealignment(F);
     N.RealignSlack = Align ? 2 * Align - 16 : 0;
 
     bool MakesCall = false; // a call that certainly pushes a return address

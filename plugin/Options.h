@@ -31,8 +31,8 @@ inline constexpr llvm::StringLiteral kNosplitFnAttr = "morestack-nosplit";
 
 /// IR function attribute on every function definition SplitStackPass left
 /// without a check; its value is the skip reason as the report spells it
-/// (Report.h). The one record of why a function is unchecked: the nosplit
-/// budget check (NosplitBudget.h) reads it.
+/// (Report.h). The one record of why a function is unchecked: written by
+/// recordSkip and read by recordedSkip only (Unchecked.h).
 inline constexpr llvm::StringLiteral kUncheckedFnAttr = "morestack-unchecked";
 
 /// IR function attribute on a variadic function that has been turned into a

@@ -45,6 +45,16 @@ StringRef skipReasonName(SkipReason R) {
   llvm_unreachable("unknown SkipReason");
 }
 
+std::optional<SkipReason> parseSkipReason(StringRef Name) {
+  for (SkipReason R : {SkipReason::Nosplit, SkipReason::Naked, SkipReason::VarargThunk,
+                       SkipReason::VarargUnoutlinable, SkipReason::IfuncResolver,
+                       SkipReason::InterruptCC, SkipReason::UnsupportedCC,
+                       SkipReason::PreservesRegisters, SkipReason::Runtime})
+    if (skipReasonName(R) == Name)
+      return R;
+  return std::nullopt;
+}
+
 void Report::addInstrumented(StringRef Name, StringRef Detail) {
   FunctionRecord R;
   R.Name = Name.str();

@@ -55,6 +55,9 @@ enum class SkipReason {
 /// The spelling of a reason in the report and in diagnostics.
 llvm::StringRef skipReasonName(SkipReason R);
 
+/// The reason spelt Name, or nothing if no reason is.
+std::optional<SkipReason> parseSkipReason(llvm::StringRef Name);
+
 struct FunctionRecord {
   std::string Name;
   bool Instrumented = false;

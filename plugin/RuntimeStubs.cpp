@@ -9,6 +9,7 @@
 #include "RuntimeStubs.h"
 #include "Options.h"
 #include "Report.h"
+#include "Unchecked.h"
 
 #include "morestack/abi.h"
 
@@ -88,7 +89,7 @@ void defineSideFallback(Module &M) {
   F->setComdat(M.getOrInsertComdat(kFallbackName));
   F->addFnAttr(Attribute::NoUnwind);
   F->addFnAttr(Attribute::NoInline);
-  F->addFnAttr(kUncheckedFnAttr, skipReasonName(SkipReason::Runtime));
+  recordSkip(*F, SkipReason::Runtime);
   auto TcbSlot = [&](unsigned Off) {
     return ConstantExpr::getIntToPtr(ConstantInt::get(I64, Off), PointerType::get(Ctx, 257));
   };

@@ -19,8 +19,10 @@
 #include "EscapeAnalysis.h"
 #include "Options.h"
 #include "RuntimeStubs.h"
+#include "Unchecked.h"
 
 #include "morestack/abi.h"
+#include "morestack/glibc_facts.h"
 
 #include "llvm/ADT/Statistic.h"
 #include "llvm/IR/DIBuilder.h"
@@ -50,26 +52,8 @@ STATISTIC(NumJmpBufs, "setjmp buffers registered");
 namespace morestack {
 namespace {
 
-constexpr uint64_t kStackAlign = 16;
-// glibc x86-64 __jmp_buf: rbx rbp r12 r13 r14 r15 rsp pc, first in a jmp_buf.
-constexpr uint64_t kJmpBufRegisterBytes = 64;
-
-/// Functions whose frames are on managed stacks: checked ones, and the
-/// unchecked ones that run there (nosplit and friends; not ifunc
-/// resolvers, interrupt handlers or the runtime, nor naked functions,
-/// which have no allocas to move).
-bool runsOnManagedStack(const Function &F) {
-  if (F.isDeclaration() || F.hasFnAttribute(Attribute::Naked))
-    return false;
-  if (F.hasFnAttribute(kSplitStackFnAttr))
-    return true;
-  if (!F.hasFnAttribute(kUncheckedFnAttr))
-    return false;
-  StringRef Why = F.getFnAttribute(kUncheckedFnAttr).getValueAsString();
-  return Why != skipReasonName(SkipReason::Runtime) &&
-         Why != skipReasonName(SkipReason::IfuncResolver) &&
-         Why != skipReasonName(SkipReason::InterruptCC);
-}
+// glibc's __jmp_buf, first in a jmp_buf: the registers setjmp saves.
+constexpr uint64_t kJmpBufRegisterBytes = MORESTACK_GLIBC_JB_WORDS * 8;
 
 /// setjmp and friends: their first argument is a jmp_buf.
 bool isSetjmp(const CallBase &CB) {
@@ -476,7 +460,8 @@ void eraseLifetimeMarkers(AllocaInst *AI) {
 PreservedAnalyses SideStackPass::run(Module &M, ModuleAnalysisManager &) {
   bool Changed = false;
   for (Function &F : M) {
-    if (!runsOnManagedStack(F))
+    // Naked functions have no objects to move.
+    if (!runsOnManagedStack(F) || F.hasFnAttribute(Attribute::Naked))
       continue;
     FunctionEscapes E = analyzeEscapes(F, WholeFrames);
     if (TheReport)

@@ -30,6 +30,7 @@
 #include "CallSiteReserve.h"
 #include "NosplitMarking.h"
 #include "RuntimeStubs.h"
+#include "Unchecked.h"
 #include "VarargOutlining.h"
 
 #include "morestack/abi.h"
@@ -108,46 +109,6 @@ bool isSupportedTarget(const Triple &T) {
   return T.getArch() == Triple::x86_64 && T.isOSLinux() && !T.isX32();
 }
 
-/// Calling conventions whose arguments leave %r10, %r11 and %rax free at
-/// entry: the split-stack prologue uses them as scratch registers.
-bool isSupportedCallingConv(CallingConv::ID CC) {
-  switch (CC) {
-  case CallingConv::C:
-  case CallingConv::Fast:
-  case CallingConv::Cold:
-  case CallingConv::Tail:
-  case CallingConv::X86_64_SysV:
-  case CallingConv::Swift:
-  case CallingConv::SwiftTail:
-    return true;
-  default:
-    return false;
-  }
-}
-
-/// Why F must not be instrumented, if it must not.
-std::optional<SkipReason>
-skipReason(Function &F, const SmallPtrSetImpl<Function *> &IfuncResolvers) {
-  if (F.getName().starts_with(MORESTACK_FN_MORESTACK))
-    return SkipReason::Runtime;
-  if (F.hasFnAttribute(kVarargThunkFnAttr))
-    return SkipReason::VarargThunk; // outlined by an earlier run
-  if (F.hasFnAttribute(kNosplitFnAttr))
-    return SkipReason::Nosplit;
-  if (F.hasFnAttribute(Attribute::Naked))
-    return SkipReason::Naked;
-  if (IfuncResolvers.contains(&F))
-    return SkipReason::IfuncResolver;
-  if (F.getCallingConv() == CallingConv::X86_INTR)
-    return SkipReason::InterruptCC;
-  if (F.getCallingConv() == CallingConv::PreserveMost ||
-      F.getCallingConv() == CallingConv::PreserveAll)
-    return SkipReason::PreservesRegisters;
-  if (!isSupportedCallingConv(F.getCallingConv()))
-    return SkipReason::UnsupportedCC;
-  return std::nullopt;
-}
-
 class Instrumenter {
 public:
   Instrumenter(Module &M, const PluginOptions &Opts, Report *R)
@@ -170,9 +131,7 @@ public:
 };
 
 void Instrumenter::skip(Function &F, SkipReason Reason, const Twine &Detail) {
-  // -fsplit-stack may have put the attribute there already.
-  F.removeFnAttr(kSplitStackFnAttr);
-  F.addFnAttr(kUncheckedFnAttr, skipReasonName(Reason));
+  recordSkip(F, Reason);
   ++NumSkipped;
   std::string DetailStr = Detail.str();
   if (R)
@@ -238,7 +197,7 @@ bool Instrumenter::run() {
       Defined.push_back(&F);
 
   for (Function *F : Defined) {
-    if (std::optional<SkipReason> Reason = skipReason(*F, IfuncResolvers)) {
+    if (std::optional<SkipReason> Reason = decideSkip(*F, IfuncResolvers)) {
       std::string Detail;
       if (*Reason == SkipReason::UnsupportedCC)
         Detail = "calling convention " + std::to_string(F->getCallingConv());

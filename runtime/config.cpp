@@ -109,6 +109,7 @@ void read_environment() {
           "(%zu bytes)", reserve, config.max_stack);
   __morestack_nonsplit_reserve = reserve;
   env_flag("MORESTACK_VERIFY", &config.verify, "checking after every move");
+  if (config.verify) __atomic_store_n(&checks_on, true, __ATOMIC_RELAXED);  // MS_CHECK (fatal.h)
   env_flag("MORESTACK_LEARN_STACKS", &config.learn_stacks,
            "starting fibers at the size fibers of their function needed");
   env_flag("MORESTACK_COMPACT_PARKED", &config.compact_parked,

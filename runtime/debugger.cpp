@@ -1,13 +1,13 @@
 // runtime/debugger.cpp: the fiber lists and the move hook (debugger.h).
 #include "debugger.h"
 
+#include "asm_entry.h"
+#include "fatal.h"
 #include "fiber.h"
 #include "frames.h"
 #include "thread_state.h"
 
 #include <stddef.h>
-
-extern "C" void __morestack_switch_resume();
 
 namespace morestack {
 namespace {
@@ -38,10 +38,10 @@ __attribute__((used)) FiberShard __morestack_fibers[kFiberShards];
 
 // Read by the gdb script instead of debug information (one fact, one place:
 // the offsets come from the structures). Append only; bump the version on
-// any change of meaning.
+// any change of meaning, or when the script starts to need new entries.
 extern const uint64_t __morestack_debug_layout[];
 __attribute__((used)) const uint64_t __morestack_debug_layout[] = {
-    1,                                       // [0] version
+    2,                                       // [0] version
     kFiberShards,                            // [1] number of shards
     sizeof(FiberShard),                      // [2] size of a shard
     offsetof(FiberShard, head),              // [3] the shard's first fiber
@@ -67,9 +67,14 @@ __attribute__((used)) const uint64_t __morestack_debug_layout[] = {
     offsetof(Stack, stats) + offsetof(StackStats, peak_size),  // [21]
     offsetof(ThreadState, current),          // [22] in __morestack_thread (TLS)
     offsetof(ThreadState, os_sp),            // [23]
-    SWITCH_FRAME_RBP,                        // [24] the switch frame at saved_sp (frames.h)
-    SWITCH_FRAME_RA,                         // [25]
+    offsetof(SwitchFrame, rbp),              // [24] the switch frame at saved_sp (frames.h)
+    offsetof(SwitchFrame, ra),               // [25]
     (uint64_t)&__morestack_switch_resume,    // [26] where a parked stack's %rip is shown
+    offsetof(SwitchFrame, r15),              // [27]
+    offsetof(SwitchFrame, r14),              // [28]
+    offsetof(SwitchFrame, r13),              // [29]
+    offsetof(SwitchFrame, r12),              // [30]
+    offsetof(SwitchFrame, rbx),              // [31]
 };
 
 // A breakpoint target: must stay a call that gdb can stop at.
@@ -97,6 +102,7 @@ void fibers_register(Fiber *f) {
 void fibers_unregister(Fiber *f) {
   FiberShard &s = __morestack_fibers[f->live.shard];
   lock(s);
+  MS_CHECK(f->live.prev ? f->live.prev->live.next == f : s.head == f);  // f is on this list
   if (f->live.prev) f->live.prev->live.next = f->live.next;
   else s.head = f->live.next;
   if (f->live.next) f->live.next->live.prev = f->live.prev;

@@ -83,4 +83,10 @@ void warn(const char *fmt, ...) {
   va_end(ap);
 }
 
+bool checks_on = false;
+
+void check_failed(const char *file, int line, const char *cond) {
+  fatal("internal check failed at %s:%d: %s", file, line, cond);
+}
+
 } // namespace morestack

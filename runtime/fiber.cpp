@@ -3,13 +3,10 @@
 // resume() switches from the caller's stack to the fiber's; yield() and the
 // fiber's return switch back. Each switch updates ThreadState::current and
 // the guard (set_current) so the prologue checks the stack actually in use.
-// A fiber's stack starts at config.fiber_stack (2 KiB) with this frame,
-// which __morestack_switch pops into __morestack_fiber_entry:
-//
-//     hi -  16 .. hi       two zero words (no user object ends at hi)
-//     hi -  24             return address: __morestack_fiber_entry
-//     hi -  32 .. hi - 72  rbp rbx r12=fiber r13=fiber_main r14 r15
-//     hi -  80             mxcsr, x87 control word
+// A fiber's stack starts at config.fiber_stack (2 KiB) with two zero words
+// at hi (no user object ends there) and below them a switch frame
+// (frames.h) from which __morestack_switch resumes at
+// __morestack_fiber_entry with r12 = the fiber and r13 = fiber_main.
 //
 // fiber_main runs on the fiber's stack without a prologue check: it starts
 // at the top of a fresh stack, MORESTACK_MIN_STACK - MORESTACK_STACK_GUARD
@@ -22,6 +19,7 @@
 // gives callers built with plain -fsplit-stack the non-split reserve).
 #include "fiber.h"
 
+#include "asm_entry.h"
 #include "config.h"
 #include "fatal.h"
 #include "fiber_kinds.h"
@@ -31,9 +29,6 @@
 #include "stack.h"
 
 #include <stdlib.h>
-
-extern "C" void __morestack_switch(uintptr_t *save_sp, uintptr_t new_sp);
-extern "C" void __morestack_fiber_entry();
 
 namespace morestack {
 namespace {
@@ -49,19 +44,15 @@ uint64_t fibers_created, fibers_live;
 
 void prepare_first_switch(Fiber *f) {
   uintptr_t *top = (uintptr_t *)f->stack.hi;
-  uint32_t csr[2];
-  asm volatile("stmxcsr %0; fnstcw %1" : "=m"(csr[0]), "=m"(csr[1]));
   top[-1] = 0;
   top[-2] = 0;
-  top[-3] = (uintptr_t)&__morestack_fiber_entry;
-  top[-4] = 0;                        // rbp
-  top[-5] = 0;                        // rbx
-  top[-6] = (uintptr_t)f;             // r12
-  top[-7] = (uintptr_t)&fiber_main;   // r13
-  top[-8] = 0;                        // r14
-  top[-9] = 0;                        // r15
-  top[-10] = (uintptr_t)csr[0] | ((uintptr_t)(csr[1] & 0xffff) << 32);
-  f->stack.saved_sp = (uintptr_t)&top[-10];
+  SwitchFrame *frame = (SwitchFrame *)&top[-2] - 1;
+  *frame = SwitchFrame{};
+  asm volatile("stmxcsr %0; fnstcw %1" : "=m"(frame->mxcsr), "=m"(frame->x87_cw));
+  frame->r12 = (uintptr_t)f;
+  frame->r13 = (uintptr_t)&fiber_main;
+  frame->ra = (uintptr_t)&__morestack_fiber_entry;
+  f->stack.saved_sp = (uintptr_t)frame;
 }
 
 } // namespace

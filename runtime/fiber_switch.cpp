@@ -11,6 +11,7 @@
 // switch stacks (fatal.cpp).
 #include "fiber.h"
 
+#include "asm_entry.h"
 #include "fatal.h"
 #include "fiber_kinds.h"
 #include "frames.h"
@@ -20,8 +21,6 @@
 #include "stack.h"
 
 MORESTACK_CALLABLE_FROM_SMALL_STACKS();
-
-extern "C" void __morestack_switch(uintptr_t *save_sp, uintptr_t new_sp);
 
 namespace morestack {
 

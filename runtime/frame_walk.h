@@ -80,13 +80,13 @@ inline uintptr_t load_word(uintptr_t addr) { return *(const uintptr_t *)addr; }
 // The first frame of a stack stopped in morestack.S (save area at `sp`;
 // ra_offset is SAVE_AREA_RA_PROLOGUE or SAVE_AREA_RA_BODY).
 inline FrameCursor cursor_at_save_area(uintptr_t sp, size_t ra_offset) {
-  return {load_word(sp + ra_offset), sp + ra_offset + 8, load_word(sp + SAVE_RBP)};
+  return {load_word(sp + ra_offset), sp + ra_offset + 8, ((const SaveArea *)sp)->rbp};
 }
 
 // The first frame of a suspended stack (switch frame at saved_sp).
 inline FrameCursor cursor_at_switch_frame(uintptr_t saved_sp) {
-  return {load_word(saved_sp + SWITCH_FRAME_RA), saved_sp + SWITCH_FRAME_RA + 8,
-          load_word(saved_sp + SWITCH_FRAME_RBP)};
+  const SwitchFrame *f = (const SwitchFrame *)saved_sp;
+  return {f->ra, saved_sp + sizeof(SwitchFrame), f->rbp};
 }
 
 // Call visit(const WalkedFrame &) for every frame from `c` up, within the

@@ -2,7 +2,7 @@
 //
 // A jmp_buf holds the stack pointer, frame pointer and callee-saved
 // registers of the frame that called setjmp (glibc mangles the first two
-// with the thread's pointer guard). The buffer itself lives where nothing
+// with the thread's pointer guard: morestack/glibc_facts.h). The buffer itself lives where nothing
 // moves (the side stack, the heap, a global: plugin/EscapeAnalysis.h), but
 // those registers point into the moving stack. Code built with the plugin
 // registers every buffer it passes to setjmp / sigsetjmp

@@ -17,6 +17,7 @@
 #include "thread_state.h"
 
 #include <dlfcn.h>
+#include <morestack/glibc_facts.h>
 #include <setjmp.h>
 #include <stdlib.h>
 
@@ -28,10 +29,9 @@ struct morestack::JmpBufs {
 namespace morestack {
 namespace {
 
-// glibc x86-64 __jmp_buf: rbx rbp r12 r13 r14 r15 rsp pc (rbp, rsp and pc
-// mangled with the pointer guard).
-constexpr int kJmpBufWords = 8;
-constexpr int kJmpBufSp = 6;
+// glibc's __jmp_buf (glibc_facts.h): its words, and the mangled %rsp.
+constexpr int kJmpBufWords = MORESTACK_GLIBC_JB_WORDS;
+constexpr int kJmpBufSp = MORESTACK_GLIBC_JB_RSP;
 
 uintptr_t saved_sp(const uintptr_t *jb) { return demangle_pointer(jb[kJmpBufSp], pointer_guard()); }
 

@@ -25,7 +25,8 @@
  *      new stack. No frame of the runtime stays on the new stack.
  *
  * Invariants: nothing here uses more than MORESTACK_SAVE_AREA + 8 bytes of
- * the small stack; %fs:0x70 is only read here (C++ owns writes).
+ * the small stack; the guard (%fs:MORESTACK_GUARD_TLS_OFFSET) is only read
+ * here (C++ owns writes).
  */
 #include <morestack/abi.h>
 #include "frames.h"
@@ -34,23 +35,13 @@
 
 /* Save-area layout: frames.h. General registers only: they may hold
  * pointers into the stack, so they are saved on it and move with it. */
+#define STORE_REGISTER(reg, offset) movq %reg, offset(%rsp);
+#define LOAD_REGISTER(reg, offset) movq offset(%rsp), %reg;
 
 .macro SAVE_REGISTERS
 	subq	$MORESTACK_SAVE_AREA, %rsp
 	.cfi_adjust_cfa_offset MORESTACK_SAVE_AREA
-	movq	%rdi, SAVE_RDI(%rsp)
-	movq	%rsi, SAVE_RSI(%rsp)
-	movq	%rdx, SAVE_RDX(%rsp)
-	movq	%rcx, SAVE_RCX(%rsp)
-	movq	%r8, SAVE_R8(%rsp)
-	movq	%r9, SAVE_R9(%rsp)
-	movq	%rax, SAVE_RAX(%rsp)
-	movq	%rbx, SAVE_RBX(%rsp)
-	movq	%rbp, SAVE_RBP(%rsp)
-	movq	%r12, SAVE_R12(%rsp)
-	movq	%r13, SAVE_R13(%rsp)
-	movq	%r14, SAVE_R14(%rsp)
-	movq	%r15, SAVE_R15(%rsp)
+	SAVE_AREA_REGISTERS(STORE_REGISTER)
 	/* From here on the callee-saved registers are read from the save area
 	 * by unwinders: it is relocated with the stack, the registers are not
 	 * (%rbp still holds an old-stack address after a move until restored). */
@@ -63,19 +54,7 @@
 .endm
 
 .macro RESTORE_REGISTERS
-	movq	SAVE_RDI(%rsp), %rdi
-	movq	SAVE_RSI(%rsp), %rsi
-	movq	SAVE_RDX(%rsp), %rdx
-	movq	SAVE_RCX(%rsp), %rcx
-	movq	SAVE_R8(%rsp), %r8
-	movq	SAVE_R9(%rsp), %r9
-	movq	SAVE_RAX(%rsp), %rax
-	movq	SAVE_RBX(%rsp), %rbx
-	movq	SAVE_RBP(%rsp), %rbp
-	movq	SAVE_R12(%rsp), %r12
-	movq	SAVE_R13(%rsp), %r13
-	movq	SAVE_R14(%rsp), %r14
-	movq	SAVE_R15(%rsp), %r15
+	SAVE_AREA_REGISTERS(LOAD_REGISTER)
 	addq	$MORESTACK_SAVE_AREA, %rsp
 	.cfi_adjust_cfa_offset -MORESTACK_SAVE_AREA
 	.cfi_restore %rbx
@@ -88,7 +67,8 @@
 
 /* Save / restore the vector registers (all of %xmm/%ymm/%zmm state the
  * machine has, and the mask registers: vector_state.h) at %rsp, which is
- * 64-byte aligned with __morestack_vector_area_size bytes above it. The
+ * VECTOR_AREA_ALIGN-aligned with __morestack_vector_area_size bytes above
+ * it (layout: frames.h). The
  * runtime's C++ is free to clobber any of them. %rax, %rdx and %r11 are
  * scratch here. */
 .macro SAVE_VECTORS
@@ -99,14 +79,12 @@
 	/* XSAVE writes XSTATE_BV; the rest of the 64-byte header must be 0 for
 	 * XRSTOR, and this memory is whatever the system stack held before. */
 	xorl	%r11d, %r11d
-	movq	%r11, 512(%rsp)
-	movq	%r11, 520(%rsp)
-	movq	%r11, 528(%rsp)
-	movq	%r11, 536(%rsp)
-	movq	%r11, 544(%rsp)
-	movq	%r11, 552(%rsp)
-	movq	%r11, 560(%rsp)
-	movq	%r11, 568(%rsp)
+	.irp	word, 0, 8, 16, 24, 32, 40, 48, 56
+	movq	%r11, XSAVE_HEADER+\word(%rsp)
+	.endr
+	.if	XSAVE_HEADER_SIZE != 64
+	.error	"frames.h: XSAVE_HEADER_SIZE changed: clear every word of it here"
+	.endif
 	xsave64	(%rsp)
 	jmp	2f
 1:	fxsave64 (%rsp)          /* no XSAVE: %xmm0..15 and MXCSR */
@@ -144,7 +122,7 @@
 	call	__morestack_no_system_stack  /* (save area in %rdi): aborts */
 8:	movq	%rax, %rsp
 	subq	__morestack_vector_area_size(%rip), %rsp
-	andq	$-64, %rsp
+	andq	$-VECTOR_AREA_ALIGN, %rsp
 	movq	%rdx, %r9                   /* `extra`: SAVE_VECTORS uses %rdx */
 	SAVE_VECTORS
 	movq	%r9, %rdx
@@ -152,7 +130,7 @@
 	call	\fn                         /* -> new address of the save area */
 	/* The stack may have moved: the save area is where %rax says, and %rbx
 	 * (the old one) is stale. %rdx nonzero: the scheduler asked this
-	 * thread's task to yield (stack.h's MoveResult); %r12, free until
+	 * thread's task to yield (asm_entry.h's MoveResult); %r12, free until
 	 * restored from the save area, keeps it. */
 	.cfi_def_cfa %rax, MORESTACK_SAVE_AREA + 8
 	movq	%rax, %rbx
@@ -178,7 +156,12 @@
 	jnz	9b
 .endm
 
-/* The body of __morestack_call_on_stack (below), with its CFI. */
+/* The body of __morestack_call_on_stack (below), with its CFI. It keeps
+ * ON_STACK_TOP bytes at stack_top, the caller's %rbp in the word at
+ * ON_STACK_OS_RBP above the %rsp fn is called with (the CFI reads it
+ * there; no C++ reads these words). */
+#define ON_STACK_TOP 16
+#define ON_STACK_OS_RBP 8
 .macro CALL_ON_STACK
 	pushq	%rbp
 	.cfi_def_cfa_offset 16
@@ -188,12 +171,13 @@
 	movq	%rsp, (%rcx)
 	movq	%rdi, %rax
 	movq	%rsi, %rdi
-	leaq	-16(%rdx), %rsp
-	movq	%rbp, 8(%rsp)
-	/* CFA = *(%rsp + 8) + 16: DW_OP_breg7 8, DW_OP_deref, DW_OP_plus_uconst 16 */
-	.cfi_escape 0x0f, 0x05, 0x77, 0x08, 0x06, 0x23, 0x10
+	leaq	-ON_STACK_TOP(%rdx), %rsp
+	movq	%rbp, ON_STACK_OS_RBP(%rsp)
+	/* CFA = *(%rsp + ON_STACK_OS_RBP) + 16 (%rbp + 16 in the caller's frame):
+	 * DW_OP_breg7 ON_STACK_OS_RBP, DW_OP_deref, DW_OP_plus_uconst 16 */
+	.cfi_escape 0x0f, 0x05, 0x77, ON_STACK_OS_RBP, 0x06, 0x23, 0x10
 	call	*%rax
-	movq	8(%rsp), %rsp
+	movq	ON_STACK_OS_RBP(%rsp), %rsp
 	.cfi_def_cfa %rsp, 16
 	popq	%rbp
 	.cfi_def_cfa_offset 8
@@ -237,7 +221,7 @@ __morestack:
 	movq	%rsp, %rbp
 	.cfi_def_cfa_register %rbp
 	subq	$MORESTACK_PREEMPT_VECTORS, %rsp
-	andq	$-64, %rsp
+	andq	$-MORESTACK_PREEMPT_ALIGN, %rsp
 	movl	__morestack_xsave_mask(%rip), %eax
 	testl	$XCR0_ZMM_HI256, %eax
 	jnz	3f
@@ -437,6 +421,8 @@ __morestack_call_on_system_stack:
  * debugger's backtrace is right at every instruction. A debugger shows a
  * parked stack by setting %rip to __morestack_switch_resume and %rsp to
  * its saved_sp (gdb/morestack-gdb.py). */
+#define SWITCH_SAVE(reg, offset) STORE_REGISTER(reg, offset) .cfi_rel_offset %reg, offset;
+#define SWITCH_RESTORE(reg, offset) LOAD_REGISTER(reg, offset) .cfi_restore %reg;
 	.globl	__morestack_switch
 	.hidden	__morestack_switch
 	.globl	__morestack_switch_resume
@@ -445,60 +431,25 @@ __morestack_call_on_system_stack:
 	.p2align 4
 __morestack_switch:
 	.cfi_startproc
-	pushq	%rbp
-	.cfi_adjust_cfa_offset 8
-	.cfi_rel_offset %rbp, 0
-	pushq	%rbx
-	.cfi_adjust_cfa_offset 8
-	.cfi_rel_offset %rbx, 0
-	pushq	%r12
-	.cfi_adjust_cfa_offset 8
-	.cfi_rel_offset %r12, 0
-	pushq	%r13
-	.cfi_adjust_cfa_offset 8
-	.cfi_rel_offset %r13, 0
-	pushq	%r14
-	.cfi_adjust_cfa_offset 8
-	.cfi_rel_offset %r14, 0
-	pushq	%r15
-	.cfi_adjust_cfa_offset 8
-	.cfi_rel_offset %r15, 0
-	subq	$8, %rsp
-	.cfi_adjust_cfa_offset 8
-	stmxcsr	(%rsp)
-	fnstcw	4(%rsp)
+	subq	$SWITCH_FRAME_RA, %rsp
+	.cfi_adjust_cfa_offset SWITCH_FRAME_RA
+	SWITCH_FRAME_REGISTERS(SWITCH_SAVE)
+	stmxcsr	SWITCH_FRAME_MXCSR(%rsp)
+	fnstcw	SWITCH_FRAME_X87CW(%rsp)
 	movq	%rsp, (%rdi)
 	movq	%rsi, %rsp
 __morestack_switch_resume:
-	ldmxcsr	(%rsp)
-	fldcw	4(%rsp)
-	addq	$8, %rsp
-	.cfi_adjust_cfa_offset -8
-	popq	%r15
-	.cfi_adjust_cfa_offset -8
-	.cfi_restore %r15
-	popq	%r14
-	.cfi_adjust_cfa_offset -8
-	.cfi_restore %r14
-	popq	%r13
-	.cfi_adjust_cfa_offset -8
-	.cfi_restore %r13
-	popq	%r12
-	.cfi_adjust_cfa_offset -8
-	.cfi_restore %r12
-	popq	%rbx
-	.cfi_adjust_cfa_offset -8
-	.cfi_restore %rbx
-	popq	%rbp
-	.cfi_adjust_cfa_offset -8
-	.cfi_restore %rbp
-	/* pop + jmp, not ret: a ret here always lands somewhere other than
+	ldmxcsr	SWITCH_FRAME_MXCSR(%rsp)
+	fldcw	SWITCH_FRAME_X87CW(%rsp)
+	SWITCH_FRAME_REGISTERS(SWITCH_RESTORE)
+	/* load + jmp, not ret: a ret here always lands somewhere other than
 	 * where the return-stack predictor expects (the other context's call
 	 * site), costing a misprediction per switch (bench/switch_return_
 	 * experiment.c: 14.7 ns with ret, 7 ns with pop + jmp). %r11 is free. */
-	popq	%r11
-	.cfi_adjust_cfa_offset -8
+	movq	SWITCH_FRAME_RA(%rsp), %r11
 	.cfi_register %rip, %r11
+	addq	$SWITCH_FRAME_SIZE, %rsp
+	.cfi_adjust_cfa_offset -SWITCH_FRAME_SIZE
 	jmp	*%r11
 	.cfi_endproc
 	.size	__morestack_switch, .-__morestack_switch

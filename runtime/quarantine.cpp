@@ -55,6 +55,7 @@ void remember(const Stack &s, uintptr_t lo, uintptr_t hi, intptr_t delta) {
 
 void release_oldest() {
   Held &h = held[oldest];
+  MS_CHECK(count_held > 0 && bytes_held >= h.size);
   mprotect((void *)h.lo, h.hi - h.lo, PROT_READ | PROT_WRITE);
   pool_free((void *)h.block, h.size);
   bytes_held -= h.size;

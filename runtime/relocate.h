@@ -19,28 +19,31 @@
 
 #include "frame_walk.h"
 
+#include <morestack/glibc_facts.h>
 #include <stddef.h>
 #include <stdint.h>
 
 namespace morestack {
 
 // glibc stores the stack and frame pointers in a jmp_buf mangled with the
-// thread's pointer guard (PTR_MANGLE: xor %fs:0x30, rol $0x11). The scan
-// recognises a word that demangles into the old block as such a pointer and
-// rewrites it mangled. A random word demangles into a block of B bytes with
+// thread's pointer guard (PTR_MANGLE: glibc_facts.h). The scan recognises a
+// word that demangles into the old block as such a pointer and rewrites it
+// mangled. A random word demangles into a block of B bytes with
 // probability B / 2^64, so the cost of a false match is negligible.
 inline uintptr_t mangle_pointer(uintptr_t p, uintptr_t key) {
+  constexpr int r = MORESTACK_GLIBC_PTR_MANGLE_ROTATE;
   p ^= key;
-  return (p << 0x11) | (p >> (64 - 0x11));
+  return (p << r) | (p >> (64 - r));
 }
 inline uintptr_t demangle_pointer(uintptr_t p, uintptr_t key) {
-  return ((p >> 0x11) | (p << (64 - 0x11))) ^ key;
+  constexpr int r = MORESTACK_GLIBC_PTR_MANGLE_ROTATE;
+  return ((p >> r) | (p << (64 - r))) ^ key;
 }
 
-// The calling thread's pointer guard (tcbhead_t.pointer_guard, %fs:0x30).
+// The calling thread's pointer guard, PTR_MANGLE's key.
 inline uintptr_t pointer_guard() {
   uintptr_t key;
-  asm("movq %%fs:0x30, %0" : "=r"(key));
+  asm("movq %%fs:%c1, %0" : "=r"(key) : "i"(MORESTACK_GLIBC_TCB_POINTER_GUARD));
   return key;
 }
 

@@ -206,6 +206,7 @@ void *side_more(void *p) {
     s.bytes += size;
   }
   if (!s.newest && &s == &thread_state().side) arm_thread_release(nullptr);
+  MS_CHECK(c->hi() - c->limit() >= m.bytes);  // the frame that asked fits
   c->older = s.newest;
   c->started_at = m.sp;
   s.newest = c;

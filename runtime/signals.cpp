@@ -16,6 +16,7 @@
 #include "signals.h"
 
 #include "faults.h"
+#include "asm_entry.h"
 #include "fatal.h"
 #include "sanitizers.h"
 #include "side_stack.h"
@@ -34,9 +35,6 @@
 #ifndef SS_AUTODISARM
 #define SS_AUTODISARM (1u << 31)
 #endif
-
-extern "C" void *__morestack_call_on_stack(void *(*fn)(void *), void *arg, uintptr_t stack_top,
-                                           uintptr_t *os_sp);
 
 namespace morestack {
 namespace {

@@ -7,6 +7,7 @@
 // into the old stack are relocated with everything else.
 #include "stack.h"
 
+#include "asm_entry.h"
 #include "config.h"
 #include "debugger.h"
 #include "fatal.h"
@@ -586,7 +587,7 @@ extern "C" MoveResult __morestack_shrink_current(uintptr_t sp, size_t, size_t, s
 
 extern "C" void __morestack_no_system_stack(uintptr_t sp) {
   fatal("a stack check failed at sp=%#lx but this thread never left its own stack: the guard "
-        "at %%fs:0x70 was set by someone other than the morestack runtime", sp);
+        "at %%fs:%#x was set by someone other than the morestack runtime", sp, MORESTACK_GUARD_TLS_OFFSET);
 }
 
 // The backend's split-stack lowering of dynamic allocas calls this when the

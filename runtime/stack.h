@@ -118,21 +118,4 @@ GrowthTotals growth_totals();
 
 } // namespace morestack
 
-// Called by morestack.S on the system stack (see there): the save area at
-// sp, the vector registers at `vectors`.
-// stack_map.cpp: 0 if `target` is the entry of a function built with the
-// plugin, else MORESTACK_UNKNOWN_CALLEE_NEED.
-extern "C" size_t __morestack_target_need(uintptr_t target);
-// What the two return to morestack.S (in %rax and %rdx): where the save
-// area is now, and whether to yield the running task before returning
-// into it (preemption: scheduler.cpp).
-struct MoveResult {
-  uintptr_t save_area;
-  uintptr_t preempt;
-};
-extern "C" MoveResult __morestack_grow(uintptr_t sp, size_t frame, size_t extra, size_t ra_offset,
-                                      void *vectors);
-extern "C" [[noreturn]] void __morestack_no_system_stack(uintptr_t sp);
-// morestack_shrink_stack's work, called by morestack.S on the system stack
-// (the middle arguments are unused).
-extern "C" MoveResult __morestack_shrink_current(uintptr_t sp, size_t, size_t, size_t, void *vectors);
+// The entry points morestack.S calls (__morestack_grow, ...): asm_entry.h.

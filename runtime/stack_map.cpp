@@ -2,6 +2,7 @@
 // stack_map.h).
 #include "stack_map.h"
 
+#include "asm_entry.h"
 #include "binding.h"
 
 #include "fatal.h"
@@ -96,6 +97,7 @@ void *rebuild(void *) {
       if (r->code_size == 0) return;
       index->entries[k++] = {record_code_start(r), record_code_end(r), r};
     });
+  MS_CHECK(k == n);  // the same records in both passes (under the lock)
   index->count = k;
   qsort(index->entries, k, sizeof(Entry), compare_entries);
   __atomic_store_n(&published, index, __ATOMIC_RELEASE);

@@ -11,10 +11,10 @@
  * to 0 before glibc runs thread-local destructors. It is C, so its
  * personality routine is libgcc's and the runtime stays free of libstdc++.
  */
+#include "asm_entry.h"
+
 #include <stdint.h>
 
-void *__morestack_call_on_stack(void *(*fn)(void *), void *arg, uintptr_t stack_top,
-                                uintptr_t *os_sp);
 /* whole_program.cpp: forget the thread's managed stack and free it. */
 void __morestack_leave_thread_stack(void);
 

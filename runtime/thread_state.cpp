@@ -1,27 +1,47 @@
-// runtime/thread_state.cpp: the per-thread record and stack names.
+// runtime/thread_state.cpp: the per-thread record and stack names, and the
+// compiler's check of every layout morestack.S shares with C++ (frames.h).
 #include "thread_state.h"
 
+#include "asm_entry.h"
 #include "frames.h"
 
 #include <stddef.h>
 #include <stdio.h>
 
-// The layout morestack.S relies on (frames.h).
-static_assert(offsetof(morestack::ThreadState, os_sp) == THREAD_STATE_OS_SP, "frames.h");
-static_assert(offsetof(morestack::ThreadState, current) == THREAD_STATE_CURRENT, "frames.h");
-static_assert(offsetof(morestack::Stack, lo) == STACK_LO, "frames.h");
-static_assert(offsetof(morestack::Stack, hi) == STACK_HI, "frames.h");
-static_assert(offsetof(morestack::Stack, kind) == STACK_KIND, "frames.h");
+// The layouts morestack.S relies on: each #define of frames.h is the
+// offset or size of the field C++ reads.
+#define MORESTACK_LAYOUT(type, field, offset) \
+  static_assert(offsetof(morestack::type, field) == (offset), "frames.h: " #type "::" #field)
+MORESTACK_LAYOUT(ThreadState, os_sp, THREAD_STATE_OS_SP);
+MORESTACK_LAYOUT(ThreadState, current, THREAD_STATE_CURRENT);
+MORESTACK_LAYOUT(Stack, lo, STACK_LO);
+MORESTACK_LAYOUT(Stack, hi, STACK_HI);
+MORESTACK_LAYOUT(Stack, kind, STACK_KIND);
 static_assert(sizeof(morestack::StackKind) == 1, "morestack.S compares one byte");
 static_assert((int)morestack::StackKind::Signal == STACK_KIND_SIGNAL, "frames.h");
+
+#define MORESTACK_SAVE_AREA_SLOT(reg, offset) MORESTACK_LAYOUT(SaveArea, reg, offset);
+SAVE_AREA_REGISTERS(MORESTACK_SAVE_AREA_SLOT)
+#undef MORESTACK_SAVE_AREA_SLOT
+static_assert(sizeof(morestack::SaveArea) == MORESTACK_SAVE_AREA, "abi.h: the save area's size");
+static_assert(MORESTACK_SAVE_AREA % 16 == 0, "the system stack switch keeps %rsp 16-aligned");
+
+MORESTACK_LAYOUT(SwitchFrame, mxcsr, SWITCH_FRAME_MXCSR);
+MORESTACK_LAYOUT(SwitchFrame, x87_cw, SWITCH_FRAME_X87CW);
+#define MORESTACK_SWITCH_FRAME_SLOT(reg, offset) MORESTACK_LAYOUT(SwitchFrame, reg, offset);
+SWITCH_FRAME_REGISTERS(MORESTACK_SWITCH_FRAME_SLOT)
+#undef MORESTACK_SWITCH_FRAME_SLOT
+MORESTACK_LAYOUT(SwitchFrame, ra, SWITCH_FRAME_RA);
+static_assert(sizeof(morestack::SwitchFrame) == SWITCH_FRAME_SIZE, "frames.h: SWITCH_FRAME_SIZE");
+static_assert(SWITCH_FRAME_RA + 8 == SWITCH_FRAME_SIZE, "the return address ends the switch frame");
+#undef MORESTACK_LAYOUT
+
+static_assert(XSAVE_HEADER == FXSAVE_AREA_SIZE, "the XSAVE header follows the legacy area");
+static_assert(XSAVE_HEADER_SIZE % 8 == 0 && VECTOR_AREA_ALIGN % 16 == 0, "frames.h");
 
 extern "C" {
 __thread morestack::ThreadState __morestack_thread __attribute__((tls_model("initial-exec")));
 }
-
-// morestack.S: __morestack_call_on_stack, for a switch to the system stack.
-extern "C" void *__morestack_call_on_system_stack(void *(*fn)(void *), void *arg,
-                                                  uintptr_t stack_top, uintptr_t *os_sp);
 
 namespace morestack {
 namespace {

@@ -107,7 +107,7 @@ struct ThreadState {
 // scheduler's monitor poisons it to preempt a task).
 inline uintptr_t *guard_slot() {
   uintptr_t tcb;
-  asm("movq %%fs:0, %0" : "=r"(tcb));
+  asm("movq %%fs:%c1, %0" : "=r"(tcb) : "i"(MORESTACK_GLIBC_TCB_SELF));
   return (uintptr_t *)(tcb + MORESTACK_GUARD_TLS_OFFSET);
 }
 

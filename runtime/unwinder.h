@@ -1,17 +1,10 @@
 // runtime/unwinder.h: C++ throws unwind on the system stack (unwinder.cpp).
 #pragma once
 
-#include "morestack/abi.h"
-
-#include <stdint.h>
-
-// The runtime's definitions (morestack.S), which libstdc++'s and compiled
-// landing pads' PLT calls reach instead of libgcc's.
-extern "C" {
-#define MORESTACK_ENTRY_DECL(name) uintptr_t name(void *);
-MORESTACK_UNWINDER_ENTRIES(MORESTACK_ENTRY_DECL)
-#undef MORESTACK_ENTRY_DECL
-}
+// The runtime's definitions of the entries (morestack.S, declared in
+// asm_entry.h), which libstdc++'s and compiled landing pads' PLT calls
+// reach instead of libgcc's.
+#include "asm_entry.h"
 
 namespace morestack {
 

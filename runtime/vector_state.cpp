@@ -5,21 +5,19 @@
 
 #include <cpuid.h>
 
-// Before vector_state_init(): FXSAVE, which every x86-64 machine has (512
-// bytes; the 64 extra are slack for aligning the area down).
+// Before vector_state_init(): FXSAVE, which every x86-64 machine has (the
+// alignment's worth extra is slack for aligning the area down).
 extern "C" {
 uint64_t __morestack_xsave_mask = 0;
-uint64_t __morestack_vector_area_size = 512 + 64;
+uint64_t __morestack_vector_area_size = FXSAVE_AREA_SIZE + VECTOR_AREA_ALIGN;
 }
 
 namespace morestack {
 namespace {
 
-// XCR0 components (Intel SDM vol. 1, 13.1).
-constexpr uint64_t kSse = 1u << 1, kAvx = 1u << 2, kOpmask = 1u << 5, kZmmHi256 = 1u << 6,
-                   kHi16Zmm = 1u << 7;
-constexpr uint64_t kVectorComponents = kSse | kAvx | kOpmask | kZmmHi256 | kHi16Zmm;
-static_assert(kAvx == XCR0_AVX && kZmmHi256 == XCR0_ZMM_HI256, "frames.h: morestack.S tests them");
+// XCR0 components (frames.h).
+constexpr uint64_t kSse = XCR0_SSE, kAvx = XCR0_AVX, kZmmHi256 = XCR0_ZMM_HI256;
+constexpr uint64_t kVectorComponents = XCR0_SSE | XCR0_AVX | XCR0_OPMASK | XCR0_ZMM_HI256 | XCR0_HI16_ZMM;
 
 // Where the standard format keeps each register's parts.
 constexpr size_t kLegacyXmmOffset = 160;  // %xmm0..15, 16 bytes each
@@ -60,7 +58,7 @@ void vector_state_init() {
   __cpuid_count(0xD, 0, a, b, c, d);  // b: size of the standard area for XCR0's components
   if (mask & kAvx) avx_offset = component_offset(2);
   if (mask & kZmmHi256) zmm_hi256_offset = component_offset(6);
-  __atomic_store_n(&__morestack_vector_area_size, (uint64_t)b + 64, __ATOMIC_RELAXED);
+  __atomic_store_n(&__morestack_vector_area_size, (uint64_t)b + VECTOR_AREA_ALIGN, __ATOMIC_RELAXED);
   __atomic_store_n(&__morestack_xsave_mask, mask, __ATOMIC_RELEASE);
 }
 
@@ -69,7 +67,7 @@ size_t relocate_vector_state(void *area, uintptr_t lo, uintptr_t hi, intptr_t de
   size_t changed =
       relocate_lanes((uint64_t *)(base + kLegacyXmmOffset), 2 * kArgumentRegisters, lo, hi, delta);
   const uint64_t mask = __atomic_load_n(&__morestack_xsave_mask, __ATOMIC_ACQUIRE);
-  const uint64_t present = mask ? *(const uint64_t *)(base + 512) : 0;  // XSTATE_BV
+  const uint64_t present = mask ? *(const uint64_t *)(base + XSAVE_HEADER) : 0;  // XSTATE_BV
   if ((present & kAvx) && avx_offset)
     changed += relocate_lanes((uint64_t *)(base + avx_offset), 2 * kArgumentRegisters, lo, hi, delta);
   if ((present & kZmmHi256) && zmm_hi256_offset)

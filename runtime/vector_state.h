@@ -13,7 +13,8 @@
 //  - __morestack_xsave_mask is 0 (FXSAVE) until vector_state_init() has run
 //    (from .preinit_array, before any constructor), then the XSAVE
 //    component mask; __morestack_vector_area_size is always large enough for
-//    the format in use, plus 64 bytes of alignment slack.
+//    the format in use, plus VECTOR_AREA_ALIGN bytes of alignment slack
+//    (frames.h: the area's layout).
 //  - The save area is in the standard (non-compacted) XSAVE format, so the
 //    offset of each component is CPUID leaf 0xD's.
 #pragma once

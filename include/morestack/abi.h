@@ -1,7 +1,8 @@
 /*
  * morestack/abi.h: the contract between the compiler plugin and the runtime.
  *
- * This is the only place these numbers are written down. The plugin (C++),
+ * This is the only place these numbers are written down (those glibc
+ * dictates are built on morestack/glibc_facts.h). The plugin (C++),
  * the runtime (C++), and the runtime's assembly (morestack.S, through cpp)
  * all include it, so it holds nothing but preprocessor constants.
  *
@@ -40,16 +41,19 @@
 #ifndef MORESTACK_ABI_H
 #define MORESTACK_ABI_H
 
-/* glibc's tcbhead_t.__private_ss: reserved by glibc for split stacks. */
-#define MORESTACK_GUARD_TLS_OFFSET 0x70
+#include <morestack/glibc_facts.h>
+
+/* glibc's tcbhead_t.__private_ss (%fs:0x70): reserved by glibc for split
+ * stacks, and where LLVM's prologue looks (glibc_facts.h). */
+#define MORESTACK_GUARD_TLS_OFFSET MORESTACK_GLIBC_TCB_PRIVATE_SS
 
 /* The side stack's pointer and limit (plugin/SideStackPass.h,
- * runtime/side_stack.h): glibc's tcbhead_t.__private_tm[2] and [3],
- * reserved for a transactional-memory runtime. GCC's libitm uses
- * __private_tm[0] and [1] (%fs:0x50, 0x58); nothing uses these two. Both 0
- * on a fresh thread: no room, so the first side frame asks the runtime. */
-#define MORESTACK_SIDE_SP_TLS_OFFSET 0x60
-#define MORESTACK_SIDE_LIMIT_TLS_OFFSET 0x68
+ * runtime/side_stack.h): glibc's tcbhead_t.__private_tm[2] and [3]
+ * (%fs:0x60, 0x68), reserved for a transactional-memory runtime. GCC's
+ * libitm uses __private_tm[0] and [1]; nothing uses these two. Both 0 on a
+ * fresh thread: no room, so the first side frame asks the runtime. */
+#define MORESTACK_SIDE_SP_TLS_OFFSET (MORESTACK_GLIBC_TCB_PRIVATE_TM + 2 * 8)
+#define MORESTACK_SIDE_LIMIT_TLS_OFFSET (MORESTACK_GLIBC_TCB_PRIVATE_TM + 3 * 8)
 
 /* A side-stack chunk starts with a header of MORESTACK_SIDE_CHUNK_HEADER
  * bytes; the chunk's limit is the first byte after it, and the word at

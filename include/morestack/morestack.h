@@ -90,8 +90,9 @@ void morestack_shrink_stack(void);
 
 /* ---- Backtraces ------------------------------------------------------------
  * Walked with the stack maps the plugin emits (docs/stack-maps.md): every
- * function built with the plugin keeps a frame pointer and has a record
- * with its name and frame layout. */
+ * function built with the plugin has a record with its name and frame
+ * layout, which finds its frame from its size (or, for the few that keep
+ * one, from its frame pointer). */
 typedef struct morestack_frame {
   const void *pc;       /* return address into the function */
   const char *function; /* symbol name (mangled for C++), NULL if unknown */

@@ -3,6 +3,8 @@
 // the call). Records %rsp at the call and the return registers. Built with
 // plain clang, never with the morestack plugin. With -DSTACKNEEDS_HELPER,
 // this file is instead the helper library (see the end).
+#include "call_layout.h"
+
 #ifndef STACKNEEDS_HELPER
         .text
         .globl  ms_call_on_stack
@@ -20,47 +22,43 @@ ms_call_on_stack:
         subq    $8, %rsp
         movq    %rdi, %rbx
         movq    %rsp, %r12
-        movq    192(%rbx), %rcx     // nstk
+        movq    CALL_NSTK(%rbx), %rcx
         leaq    0(,%rcx,8), %rax
         movq    %rsi, %rdx
         subq    %rax, %rdx
         andq    $-16, %rdx
-        movq    %rdx, 584(%rbx)     // call_rsp
+        movq    %rdx, CALL_CALL_RSP(%rbx)
         movq    %rdx, %rsp
         xorl    %eax, %eax
 1:      cmpq    %rcx, %rax
         jae     2f
-        movq    200(%rbx,%rax,8), %r8
+        movq    CALL_STK(%rbx,%rax,8), %r8
         movq    %r8, (%rsp,%rax,8)
         incq    %rax
         jmp     1b
-2:      movdqu  56(%rbx), %xmm0
-        movdqu  72(%rbx), %xmm1
-        movdqu  88(%rbx), %xmm2
-        movdqu  104(%rbx), %xmm3
-        movdqu  120(%rbx), %xmm4
-        movdqu  136(%rbx), %xmm5
-        movdqu  152(%rbx), %xmm6
-        movdqu  168(%rbx), %xmm7
-        movq    8(%rbx), %rdi
-        movq    16(%rbx), %rsi
-        movq    24(%rbx), %rdx
-        movq    32(%rbx), %rcx
-        movq    40(%rbx), %r8
-        movq    48(%rbx), %r9
-        movq    0(%rbx), %r11
-        movq    184(%rbx), %rax     // al: vector registers used (variadic callees)
+2:
+        .irp    i, 0, 1, 2, 3, 4, 5, 6, 7
+        movdqu  CALL_XMM+\i*16(%rbx), %xmm\i
+        .endr
+        movq    CALL_GPR+0*8(%rbx), %rdi
+        movq    CALL_GPR+1*8(%rbx), %rsi
+        movq    CALL_GPR+2*8(%rbx), %rdx
+        movq    CALL_GPR+3*8(%rbx), %rcx
+        movq    CALL_GPR+4*8(%rbx), %r8
+        movq    CALL_GPR+5*8(%rbx), %r9
+        movq    CALL_FN(%rbx), %r11
+        movq    CALL_NXMM(%rbx), %rax  // al: vector registers used (variadic callees)
         callq   *%r11
-        movq    %rax, 592(%rbx)
-        movq    %rdx, 600(%rbx)
-        movdqu  %xmm0, 608(%rbx)
-        movq    624(%rbx), %rcx
+        movq    %rax, CALL_RET_RAX(%rbx)
+        movq    %rdx, CALL_RET_RDX(%rbx)
+        movdqu  %xmm0, CALL_RET_XMM0(%rbx)
+        movq    CALL_X87_POPS(%rbx), %rcx
         testq   %rcx, %rcx
         jz      3f
-        fstpt   640(%rbx)
+        fstpt   CALL_RET_ST0(%rbx)
         cmpq    $2, %rcx
         jb      3f
-        fstpt   656(%rbx)
+        fstpt   CALL_RET_ST1(%rbx)
 3:      movq    %r12, %rsp
         addq    $8, %rsp
         popq    %r15

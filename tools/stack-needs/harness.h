@@ -2,26 +2,28 @@
 // report how deep below the call it wrote. Built with plain clang (never with
 // the morestack plugin). See README.md.
 #pragma once
+#include "call_layout.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
 // One call, in registers and stack words, made by ms_call_on_stack
-// (call_on_stack.S). Offsets are fixed: the assembly uses them.
+// (call_on_stack.S). The offsets the assembly uses are call_layout.h's.
 struct Call {
-  void *fn;               //   0: callee
-  uint64_t gpr[6];        //   8: rdi rsi rdx rcx r8 r9
-  uint64_t xmm[8][2];     //  56: xmm0..xmm7
-  uint64_t nxmm;          // 184: al for variadic callees
-  uint64_t nstk;          // 192: words in stk
-  uint64_t stk[48];       // 200: stack arguments, lowest address first
-  uint64_t call_rsp;      // 584: out: %rsp at the call instruction
-  uint64_t ret_rax;       // 592
-  uint64_t ret_rdx;       // 600
-  uint64_t ret_xmm0[2];   // 608
-  uint64_t x87_pops;      // 624: in: x87 registers the callee returns (1: long double)
-  uint64_t pad_;          // 632
-  long double ret_st0;    // 640
-  long double ret_st1;    // 656
+  void *fn;               // callee
+  uint64_t gpr[6];        // rdi rsi rdx rcx r8 r9
+  uint64_t xmm[8][2];     // xmm0..xmm7
+  uint64_t nxmm;          // al for variadic callees
+  uint64_t nstk;          // words in stk
+  uint64_t stk[48];       // stack arguments, lowest address first
+  uint64_t call_rsp;      // out: %rsp at the call instruction
+  uint64_t ret_rax;
+  uint64_t ret_rdx;
+  uint64_t ret_xmm0[2];
+  uint64_t x87_pops;      // in: x87 registers the callee returns (1: long double)
+  uint64_t pad_;
+  long double ret_st0;
+  long double ret_st1;
   // Not used by the assembly:
   unsigned ngpr;
   const char *sym;        // Test::sym
@@ -59,17 +61,9 @@ struct Call {
   void *rp() const { return (void *)(uintptr_t)ret_rax; }
 };
 
-static_assert(offsetof(Call, gpr) == 8, "asm offsets");
-static_assert(offsetof(Call, xmm) == 56, "asm offsets");
-static_assert(offsetof(Call, nxmm) == 184, "asm offsets");
-static_assert(offsetof(Call, nstk) == 192, "asm offsets");
-static_assert(offsetof(Call, stk) == 200, "asm offsets");
-static_assert(offsetof(Call, call_rsp) == 584, "asm offsets");
-static_assert(offsetof(Call, ret_rax) == 592, "asm offsets");
-static_assert(offsetof(Call, ret_xmm0) == 608, "asm offsets");
-static_assert(offsetof(Call, x87_pops) == 624, "asm offsets");
-static_assert(offsetof(Call, ret_st0) == 640, "asm offsets");
-static_assert(offsetof(Call, ret_st1) == 656, "asm offsets");
+#define CALL_CHECK(field, offset) static_assert(offsetof(Call, field) == (offset), "call_layout.h: " #field);
+CALL_LAYOUT(CALL_CHECK)
+#undef CALL_CHECK
 
 extern "C" void ms_call_on_stack(Call *c, void *stack_top);
 
