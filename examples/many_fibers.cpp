@@ -2,9 +2,11 @@
 // parked at once; prints the memory each one costs.
 //
 // Every fiber starts on a 2 KiB stack, recurses a few frames, and yields at
-// the bottom. With all of them parked, resident memory grown since the start
-// divided by the number of fibers is the all-in cost of one parked fiber:
-// its stack, its control block, and the pool's overhead.
+// the bottom, where its live part moves into a smaller block until it is
+// resumed (docs/runtime.md, "Parked fibers keep only their live part").
+// With all of them parked, resident memory grown since the start divided
+// by the number of fibers is the all-in cost of one parked fiber: its
+// stack, its control block, and the pool's overhead.
 #include <morestack/fiber.hpp>
 
 #include <cstdio>
