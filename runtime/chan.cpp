@@ -40,10 +40,10 @@ constexpr size_t kMaxSelectCases = 64;
 char *slot(morestack_chan *c, size_t i) { return c->buf + ((c->head + i) % c->cap) * c->elem_size; }
 
 void copy(void *to, const void *from, size_t n) {
-  if (to && n) {
+  if (to && n) libc_call([&] {
     if (from) memcpy(to, from, n);
     else memset(to, 0, n);
-  }
+  });
 }
 
 void unlock_chan(void *p) { ((morestack_chan *)p)->lock.unlock(); }

@@ -134,7 +134,7 @@ long futex(uint32_t *word, int op, uint32_t value, const timespec *timeout) {
 
 uint64_t now_ns() {
   timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
+  libc_call([&] { clock_gettime(CLOCK_MONOTONIC, &ts); });
   return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
@@ -906,9 +906,11 @@ uint64_t morestack_task_id(const morestack_task *t) { return ((const Task *)t)->
 
 void morestack_task_set_name(morestack_task *h, const char *name) {
   Task *t = (Task *)h;
-  size_t n = name ? strnlen(name, sizeof t->name - 1) : 0;
-  memcpy(t->name, name, n);
-  t->name[n] = '\0';
+  libc_call([&] {
+    size_t n = name ? strnlen(name, sizeof t->name - 1) : 0;
+    memcpy(t->name, name, n);
+    t->name[n] = '\0';
+  });
 }
 
 const char *morestack_task_name(const morestack_task *t) { return ((const Task *)t)->name; }
