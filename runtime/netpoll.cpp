@@ -167,15 +167,18 @@ void *classify(void *p) {
 }
 
 // Move every waiter of pd's direction d onto the list `ready` (those whose
-// wake this call wins) and count the event (the lock held).
+// wake this call wins) and count the event (the lock held). The winners
+// stay counted in io_waiting until they are queued to run (ready_all), so
+// that the deadlock check never sees them neither waiting nor runnable.
 void take_waiters(PollDesc *pd, int d, Sudog **ready) {
   __atomic_store_n(&pd->events[d], pd->events[d] + 1, __ATOMIC_RELEASE);
   while (Sudog *s = pd->waiters[d].head) {
     pd->waiters[d].remove(s);
-    __atomic_sub_fetch(&io_waiting, 1, __ATOMIC_RELAXED);
     if (try_wake(s->waiter, s->seq, s->index + 1)) {
       s->next = *ready;
       *ready = s;
+    } else {
+      __atomic_sub_fetch(&io_waiting, 1, __ATOMIC_SEQ_CST);
     }
   }
 }
@@ -186,6 +189,7 @@ void *ready_all(void *p) {
   for (Sudog *s = (Sudog *)p; s;) {
     Sudog *next = s->next;
     make_ready(s->waiter);
+    __atomic_sub_fetch(&io_waiting, 1, __ATOMIC_SEQ_CST);
     s = next;
   }
   return nullptr;
@@ -201,7 +205,7 @@ void dequeue(Sudog *s) {
   pd->lock.lock();
   if (s->prev || q.head == s) {
     q.remove(s);
-    __atomic_sub_fetch(&io_waiting, 1, __ATOMIC_RELAXED);
+    __atomic_sub_fetch(&io_waiting, 1, __ATOMIC_SEQ_CST);
   }
   pd->lock.unlock();
 }
@@ -273,7 +277,7 @@ bool wait_io(Waiter *w, Sudog *sudogs, size_t n, uint64_t deadline) {
       break;
     }
     pd->waiters[d].push(s);
-    __atomic_add_fetch(&io_waiting, 1, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&io_waiting, 1, __ATOMIC_SEQ_CST);
     pd->lock.unlock();
   }
   bool timed_out = false;

@@ -27,8 +27,9 @@
 //    only under the lock and only if events[d] still equals the count its
 //    task read before its last try.
 //  - io_waiting (netpoll_waiting()) counts Sudogs queued on poll
-//    descriptors: tasks parked on I/O, which the deadlock check counts as
-//    not deadlocked (something outside the process may wake them).
+//    descriptors, and those taken off by a wake until their task is queued
+//    to run: tasks parked on I/O, which the deadlock check counts as not
+//    deadlocked (something outside the process may wake them).
 //  - Only the scheduler's workers poll epoll, from their loop (never on a
 //    task's stack); at most one of them blocks in epoll_wait at a time.
 //  - Nothing here changes the file behind an fd (no O_NONBLOCK): calls are

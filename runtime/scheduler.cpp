@@ -380,8 +380,10 @@ void check_deadlock() {
   if (!__atomic_load_n(&live_tasks, __ATOMIC_SEQ_CST)) return;
   const uint32_t blocked = __atomic_load_n(&clients_blocked, __ATOMIC_SEQ_CST);
   if (!blocked || blocked != live_thread_count() - (uint64_t)nworkers) return;
+  // Tasks parked on I/O: the outside world may wake them. Read first: a
+  // task the netpoller wakes is queued before it stops counting there.
+  if (netpoll_waiting()) return;
   if (queued_work() || timers_pending()) return;
-  if (netpoll_waiting()) return;  // tasks parked on I/O: the outside world may wake them
   on_system_stack(report_deadlock, nullptr);
 }
 
