@@ -653,103 +653,103 @@ using namespace morestack;
 // ---- The interposed functions ----
 //
 // Each: resolve the real functions once, then either the task path or a
-// tail call of the real function. Weak: a program that defines one of these
-// names itself links as before and keeps its own (which does not park).
-#define INTERPOSED __attribute__((weak))
+// tail call of the real function. Strong definitions, as pthread_create's:
+// a sanitizer's interceptors are weak definitions of the same names in the
+// executable, and a weak one here would lose to them (the first linked).
 
 extern "C" {
 
-INTERPOSED ssize_t read(int fd, void *buf, size_t n) {
+ssize_t read(int fd, void *buf, size_t n) {
   const Real &r = reals();
   if (Waiter *w = blocking_task()) return task_read(w, fd, buf, n);
   return r.read(fd, buf, n);
 }
 
-INTERPOSED ssize_t write(int fd, const void *buf, size_t n) {
+ssize_t write(int fd, const void *buf, size_t n) {
   const Real &r = reals();
   if (Waiter *w = blocking_task()) return task_write(w, fd, buf, n);
   return r.write(fd, buf, n);
 }
 
-INTERPOSED ssize_t readv(int fd, const iovec *iov, int cnt) {
+ssize_t readv(int fd, const iovec *iov, int cnt) {
   const Real &r = reals();
   if (Waiter *w = blocking_task()) return task_readv(w, fd, iov, cnt);
   return r.readv(fd, iov, cnt);
 }
 
-INTERPOSED ssize_t writev(int fd, const iovec *iov, int cnt) {
+ssize_t writev(int fd, const iovec *iov, int cnt) {
   const Real &r = reals();
   if (Waiter *w = blocking_task()) return task_writev(w, fd, iov, cnt);
   return r.writev(fd, iov, cnt);
 }
 
-INTERPOSED ssize_t recv(int fd, void *buf, size_t n, int flags) {
+ssize_t recv(int fd, void *buf, size_t n, int flags) {
   const Real &r = reals();
   if (Waiter *w = blocking_task()) return task_recvfrom(w, fd, buf, n, flags, nullptr, nullptr, true);
   return r.recv(fd, buf, n, flags);
 }
 
-INTERPOSED ssize_t recvfrom(int fd, void *buf, size_t n, int flags, sockaddr *from, socklen_t *fromlen) {
+ssize_t recvfrom(int fd, void *buf, size_t n, int flags, sockaddr *from, socklen_t *fromlen) {
   const Real &r = reals();
   if (Waiter *w = blocking_task()) return task_recvfrom(w, fd, buf, n, flags, from, fromlen, false);
   return r.recvfrom(fd, buf, n, flags, from, fromlen);
 }
 
-INTERPOSED ssize_t recvmsg(int fd, msghdr *msg, int flags) {
+ssize_t recvmsg(int fd, msghdr *msg, int flags) {
   const Real &r = reals();
   if (Waiter *w = blocking_task()) return task_recvmsg(w, fd, msg, flags);
   return r.recvmsg(fd, msg, flags);
 }
 
-INTERPOSED ssize_t send(int fd, const void *buf, size_t n, int flags) {
+ssize_t send(int fd, const void *buf, size_t n, int flags) {
   const Real &r = reals();
   if (Waiter *w = blocking_task()) return task_sendto(w, fd, buf, n, flags, nullptr, 0, true);
   return r.send(fd, buf, n, flags);
 }
 
-INTERPOSED ssize_t sendto(int fd, const void *buf, size_t n, int flags, const sockaddr *to, socklen_t tolen) {
+ssize_t sendto(int fd, const void *buf, size_t n, int flags, const sockaddr *to, socklen_t tolen) {
   const Real &r = reals();
   if (Waiter *w = blocking_task()) return task_sendto(w, fd, buf, n, flags, to, tolen, false);
   return r.sendto(fd, buf, n, flags, to, tolen);
 }
 
-INTERPOSED ssize_t sendmsg(int fd, const msghdr *msg, int flags) {
+ssize_t sendmsg(int fd, const msghdr *msg, int flags) {
   const Real &r = reals();
   if (Waiter *w = blocking_task()) return task_sendmsg(w, fd, msg, flags);
   return r.sendmsg(fd, msg, flags);
 }
 
-INTERPOSED int accept(int fd, sockaddr *addr, socklen_t *len) {
+int accept(int fd, sockaddr *addr, socklen_t *len) {
   const Real &r = reals();
   if (Waiter *w = blocking_task()) return task_accept(w, fd, addr, len, 0, true);
   return r.accept(fd, addr, len);
 }
 
-INTERPOSED int accept4(int fd, sockaddr *addr, socklen_t *len, int flags) {
+int accept4(int fd, sockaddr *addr, socklen_t *len, int flags) {
   const Real &r = reals();
   if (Waiter *w = blocking_task()) return task_accept(w, fd, addr, len, flags, false);
   return r.accept4(fd, addr, len, flags);
 }
 
-INTERPOSED int connect(int fd, const sockaddr *addr, socklen_t len) {
+int connect(int fd, const sockaddr *addr, socklen_t len) {
   const Real &r = reals();
   if (Waiter *w = blocking_task()) return task_connect(w, fd, addr, len);
   return r.connect(fd, addr, len);
 }
 
-INTERPOSED int poll(pollfd *fds, nfds_t n, int timeout_ms) {
+int poll(pollfd *fds, nfds_t n, int timeout_ms) {
   const Real &r = reals();
   if (Waiter *w = blocking_task()) return task_poll(w, fds, n, timeout_ms);
   return r.poll(fds, n, timeout_ms);
 }
 
-INTERPOSED int select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, timeval *tv) {
+int select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, timeval *tv) {
   const Real &r = reals();
   if (Waiter *w = blocking_task()) return task_select(w, nfds, rd, wr, ex, tv);
   return r.select(nfds, rd, wr, ex, tv);
 }
 
-INTERPOSED int nanosleep(const timespec *req, timespec *rem) {
+int nanosleep(const timespec *req, timespec *rem) {
   const Real &r = reals();
   if (!req || !blocking_task()) return r.nanosleep(req, rem);
   if (!valid_timespec(req)) {
@@ -760,20 +760,20 @@ INTERPOSED int nanosleep(const timespec *req, timespec *rem) {
   return 0;
 }
 
-INTERPOSED int clock_nanosleep(clockid_t clock, int flags, const timespec *req, timespec *rem) {
+int clock_nanosleep(clockid_t clock, int flags, const timespec *req, timespec *rem) {
   const Real &r = reals();
   if (blocking_task()) return task_clock_nanosleep(clock, flags, req, rem);
   return r.clock_nanosleep(clock, flags, req, rem);
 }
 
-INTERPOSED int usleep(useconds_t us) {
+int usleep(useconds_t us) {
   const Real &r = reals();
   if (!blocking_task()) return r.usleep(us);
   task_sleep((uint64_t)us * 1000u);
   return 0;
 }
 
-INTERPOSED unsigned sleep(unsigned s) {
+unsigned sleep(unsigned s) {
   const Real &r = reals();
   if (!blocking_task()) return r.sleep(s);
   task_sleep((uint64_t)s * 1000000000u);
@@ -782,25 +782,25 @@ INTERPOSED unsigned sleep(unsigned s) {
 
 // ---- What the netpoller must hear of, in tasks or not ----
 
-INTERPOSED int close(int fd) {
+int close(int fd) {
   const Real &r = reals();
   forget_if_known(fd);
   return r.close(fd);
 }
 
-INTERPOSED int dup2(int from, int to) {
+int dup2(int from, int to) {
   const Real &r = reals();
   if (from != to) forget_if_known(to);
   return r.dup2(from, to);
 }
 
-INTERPOSED int dup3(int from, int to, int flags) {
+int dup3(int from, int to, int flags) {
   const Real &r = reals();
   if (from != to) forget_if_known(to);
   return r.dup3(from, to, flags);
 }
 
-INTERPOSED int fclose(FILE *f) {
+int fclose(FILE *f) {
   const Real &r = reals();
   if (f) forget_if_known(fileno_unlocked(f));
   return r.fclose(f);
@@ -825,11 +825,11 @@ int __morestack_ioctl(int fd, unsigned long request, void *arg) {
   return r;
 }
 
-INTERPOSED int fcntl(int, int, ...) __attribute__((alias("__morestack_fcntl")));
-INTERPOSED int fcntl64(int, int, ...) __attribute__((alias("__morestack_fcntl64")));
-INTERPOSED int ioctl(int, unsigned long, ...) __THROW __attribute__((alias("__morestack_ioctl")));
+int fcntl(int, int, ...) __attribute__((alias("__morestack_fcntl")));
+int fcntl64(int, int, ...) __attribute__((alias("__morestack_fcntl64")));
+int ioctl(int, unsigned long, ...) __THROW __attribute__((alias("__morestack_ioctl")));
 
-INTERPOSED int setsockopt(int fd, int level, int name, const void *value, socklen_t len) {
+int setsockopt(int fd, int level, int name, const void *value, socklen_t len) {
   const int r = reals().setsockopt(fd, level, name, value, len);
   if (r == 0 && level == SOL_SOCKET && value && len >= sizeof(timeval) &&
       (name == SO_RCVTIMEO || name == SO_RCVTIMEO_NEW || name == SO_SNDTIMEO || name == SO_SNDTIMEO_NEW)) {
@@ -845,23 +845,23 @@ INTERPOSED int setsockopt(int fd, int level, int name, const void *value, sockle
 
 // ---- _FORTIFY_SOURCE's checked variants ----
 
-INTERPOSED ssize_t __read_chk(int fd, void *buf, size_t n, size_t buflen) {
+ssize_t __read_chk(int fd, void *buf, size_t n, size_t buflen) {
   if (n > buflen) chk_fail();
   return read(fd, buf, n);
 }
 
-INTERPOSED ssize_t __recv_chk(int fd, void *buf, size_t n, size_t buflen, int flags) {
+ssize_t __recv_chk(int fd, void *buf, size_t n, size_t buflen, int flags) {
   if (n > buflen) chk_fail();
   return recv(fd, buf, n, flags);
 }
 
-INTERPOSED ssize_t __recvfrom_chk(int fd, void *buf, size_t n, size_t buflen, int flags, sockaddr *from,
+ssize_t __recvfrom_chk(int fd, void *buf, size_t n, size_t buflen, int flags, sockaddr *from,
                        socklen_t *fromlen) {
   if (n > buflen) chk_fail();
   return recvfrom(fd, buf, n, flags, from, fromlen);
 }
 
-INTERPOSED int __poll_chk(pollfd *fds, nfds_t n, int timeout_ms, size_t fdslen) {
+int __poll_chk(pollfd *fds, nfds_t n, int timeout_ms, size_t fdslen) {
   if (fdslen / sizeof(*fds) < n) chk_fail();
   return poll(fds, n, timeout_ms);
 }
