@@ -10,6 +10,7 @@
 // thread waits for them with a bounded wait, so a regression fails the test
 // instead of hanging it.
 #include <morestack/go.hpp>
+#include <morestack/morestack.h>
 #include <morestack/sched.h>
 
 #include <gtest/gtest.h>
@@ -28,6 +29,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -440,6 +442,68 @@ TEST(Netpoll, OutsideTasksTheCallsBehaveAsBefore) {
   pthread_join(th, nullptr);
   EXPECT_EQ(arg.n, 1);
   EXPECT_EQ(arg.c, 't');
+}
+
+// A read called with its buffer on the moving stack, from a frame just
+// below the guard (less than the task path needs): the call grows the
+// stack first (blocking_calls.cpp, kTaskCallNeed), the buffer moves with
+// it, and the bytes land in the moved buffer after the park.
+struct Edge {
+  int fd;
+  bool below_guard;  // where read was called from: what the test needs
+  uint64_t growths_before, growths_after;
+  ssize_t n;
+  char got[8];
+};
+
+__attribute__((noinline)) uintptr_t guard_now() {
+  uintptr_t g;
+  asm volatile("movq %%fs:0x70, %0" : "=r"(g));
+  return g;
+}
+
+__attribute__((noinline)) void read_below_guard(Edge *e) {
+  char buf[96];  // a frame under 256 bytes: entered above the guard, it ends below it
+  buf[50] = 0;
+  // The runtime's API, not a function with a check (whose prologue would grow the stack).
+  morestack_stack_stats st;
+  morestack_current_stack_stats(&st);
+  e->growths_before = st.growths;
+  uintptr_t sp;
+  asm volatile("movq %%rsp, %0" : "=r"(sp));
+  e->below_guard = sp < guard_now();
+  e->n = read(e->fd, buf + 50, 5);
+  memcpy(e->got, buf + 50, 5);
+  morestack_current_stack_stats(&st);
+  e->growths_after = st.growths;
+}
+
+__attribute__((noinline)) void descend(Edge *e, int depth) {
+  volatile char pad[32];
+  pad[depth & 31] = 1;
+  // Down to where read_below_guard, called from here, is entered above the
+  // guard (else its own check would grow the stack) and ends below it.
+  if ((uintptr_t)__builtin_frame_address(0) - guard_now() >= 180) {
+    descend(e, depth + 1);
+  } else {
+    read_below_guard(e);
+  }
+  pad[0] = pad[depth & 31];
+}
+
+TEST(Netpoll, ACallBelowTheGuardGrowsTheStackAndItsBufferMoves) {
+  Pipe p;
+  Edge e = {p.r, false, 0, 0, 0, {}};
+  morestack::Task reader = morestack::go([&e] { descend(&e, 0); });
+  morestack::go([&] {
+    morestack::this_fiber::sleep_for(10ms);
+    EXPECT_EQ(write(p.w, "hello", 5), 5);
+  }).join();
+  reader.join();
+  ASSERT_TRUE(e.below_guard) << "the test's frames did not bring read below the guard";
+  EXPECT_EQ(e.n, 5);
+  EXPECT_EQ(std::string(e.got, 5), "hello");
+  EXPECT_GT(e.growths_after, e.growths_before) << "the call did not grow the stack";
 }
 
 TEST(Netpoll, RegularFilesBlockAsBefore) {
