@@ -49,6 +49,9 @@ int epfd = -1, wakefd = -1;
 uint32_t epoll_state;  // 0 none, 1 being created, 2 ready, 3 failed
 uint32_t break_pending, blocker;
 uint64_t io_waiting;
+// This thread is in netpoll(): what it readies it sees when it returns, so
+// its own wakes need not break its next epoll_wait.
+__thread bool in_netpoll __attribute__((tls_model("initial-exec")));
 
 constexpr uint32_t kEpollEvents = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLPRI | EPOLLET;
 
@@ -334,7 +337,9 @@ bool netpoll(bool block, uint64_t deadline) {
     if (e & (EPOLLOUT | EPOLLHUP | EPOLLERR)) take_waiters(pd, kIoWrite, &ready);
     pd->lock.unlock();
   }
+  in_netpoll = true;
   ready_all(ready);
+  in_netpoll = false;
   return ready != nullptr;
 }
 
@@ -347,7 +352,7 @@ bool netpoll_claim_blocker() {
 void netpoll_release_blocker() { __atomic_store_n(&blocker, 0, __ATOMIC_SEQ_CST); }
 
 void netpoll_break() {
-  if (!__atomic_load_n(&blocker, __ATOMIC_SEQ_CST)) return;
+  if (in_netpoll || !__atomic_load_n(&blocker, __ATOMIC_SEQ_CST)) return;
   if (__atomic_exchange_n(&break_pending, 1, __ATOMIC_SEQ_CST)) return;
   const uint64_t one = 1;
   raw_syscall(SYS_write, wakefd, (long)&one, sizeof one);

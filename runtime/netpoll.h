@@ -1,7 +1,7 @@
 // runtime/netpoll.h: the netpoller. A task whose blocking call on a socket,
 // pipe or terminal would block parks on the file descriptor's poll
 // descriptor, and the scheduler's workers wake it when epoll reports the
-// descriptor ready (Go's runtime/netpoll.go, netpoll_epoll.go).
+// descriptor ready (Go's src/runtime/netpoll.go, netpoll_epoll.go).
 //
 // One epoll instance per process (created at the first use), with every
 // pollable fd a task has used registered once, edge-triggered, for both
