@@ -4,7 +4,9 @@
  * loopback, and has every connection do K round trips of a 64-byte message,
  * all at once (one epoll loop, one thread). Reports:
  *
- *   round trips per second over the K rounds;
+ *   round trips per second over the K rounds, and the server's CPU time
+ *   (user + system) per round trip over them: on a machine where the
+ *   client or other load limits the rate, that one still compares servers;
  *   the server's resident memory per connection: its RSS with all N
  *   connections open and each used once, minus its RSS before the first
  *   connection, divided by N.
@@ -74,6 +76,22 @@ static long rss_of(pid_t pid) {
   if (fscanf(f, "%ld %ld", &total, &resident) != 2) resident = -1;
   fclose(f);
   return resident * 4096;
+}
+
+/* CPU time the process has used (user + system), in seconds. */
+static double cpu_of(pid_t pid) {
+  char path[64], buf[1024];
+  snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+  FILE *f = fopen(path, "r");
+  if (!f) return -1;
+  size_t n = fread(buf, 1, sizeof buf - 1, f);
+  fclose(f);
+  buf[n] = '\0';
+  const char *p = strrchr(buf, ')');  /* after the command name, which may hold spaces */
+  unsigned long utime = 0, stime = 0;
+  if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime, &stime) != 2)
+    return -1;
+  return (double)(utime + stime) / (double)sysconf(_SC_CLK_TCK);
 }
 
 static void message(long conn, uint32_t trip, unsigned char *m) {
@@ -231,21 +249,27 @@ int main(int argc, char **argv) {
   const long rss_open = rss_of(server);
 
   /* K round trips on every connection, all at once. */
+  const double cpu0 = cpu_of(server);
   const uint64_t t0 = bench_now_ns();
   for (long i = 0; i < nconns; ++i) send_message(i);
   run_until((uint32_t)rounds + 1, NULL, NULL);
   const double secs = (double)(bench_now_ns() - t0) / 1e9;
+  const double cpu = cpu_of(server) - cpu0;
 
-  const double per_s = (double)nconns * (double)rounds / secs;
+  const double trips = (double)nconns * (double)rounds;
+  const double per_s = trips / secs;
+  const double cpu_ns = cpu * 1e9 / trips;  /* the server's: what a busy client does not hide */
   const double per_conn = (double)(rss_open - rss_before) / (double)nconns;
   char kase[32];
   snprintf(kase, sizeof kase, "%ldconn", nconns);
   fprintf(stderr,
           "echo %s: %ld connections (opened and used once in %.2f s), %ld round trips each: "
-          "%.0f round trips/s; server RSS %.1f MiB before, %.1f MiB open: %.0f bytes per connection\n",
-          variant, nconns, connect_s, rounds, per_s, rss_before / 1048576.0, rss_open / 1048576.0,
-          per_conn);
+          "%.0f round trips/s, server CPU %.1f us per round trip; server RSS %.1f MiB before, %.1f MiB "
+          "open: %.0f bytes per connection\n",
+          variant, nconns, connect_s, rounds, per_s, cpu_ns / 1e3, rss_before / 1048576.0,
+          rss_open / 1048576.0, per_conn);
   bench_report("echo", kase, variant, per_s, "roundtrips/s");
+  bench_report("echo-cpu", kase, variant, cpu_ns, "ns");
   bench_report("echo-rss", kase, variant, per_conn, "bytes");
 
   for (long i = 0; i < nconns; ++i) close(conns[i].fd);

@@ -408,6 +408,10 @@ def echo_rows(data):
                         (">=", 1.0)))
         rows.append(Row(sec, f"{what}: round trips per second, morestack ÷ epoll in C", ratio(ms, ep), ms, ep,
                         "roundtrips/s", (">=", 0.8)))
+        ms, go, ep = S("echo-cpu", "morestack"), S("echo-cpu", "go"), S("echo-cpu", "epoll")
+        rows.append(Row(sec, f"{what}: server CPU per round trip, morestack ÷ Go", ratio(ms, go), ms, go, "ns"))
+        rows.append(Row(sec, f"{what}: server CPU per round trip, morestack ÷ epoll in C", ratio(ms, ep), ms, ep,
+                        "ns"))
         ms, go = S("echo-rss", "morestack"), S("echo-rss", "go")
         rows.append(Row(sec, f"{what}: server RSS per connection, morestack ÷ Go", ratio(ms, go), ms, go, "B",
                         ("<=", 1.0)))

@@ -276,8 +276,17 @@ template <class Direct>
 ssize_t try_transfer(int fd, PollDesc *pd, IoDir d, msghdr *m, int flags, Direct &direct) {
   switch (fd_kind(pd)) {
   case FdKind::Socket:
-    return d == kIoRead ? neg(real.recvmsg(fd, m, flags | MSG_DONTWAIT))
-                        : neg(real.sendmsg(fd, m, flags | MSG_DONTWAIT));
+    flags |= MSG_DONTWAIT;
+    if (m->msg_iovlen == 1 && !m->msg_controllen) {  // recvfrom/sendto: no msghdr to copy in
+      void *base = m->msg_iov[0].iov_base;
+      const size_t len = m->msg_iov[0].iov_len;
+      m->msg_flags = 0;
+      if (d == kIoWrite)
+        return neg(real.sendto(fd, base, len, flags, (sockaddr *)m->msg_name, m->msg_namelen));
+      return neg(real.recvfrom(fd, base, len, flags, (sockaddr *)m->msg_name,
+                               m->msg_name ? &m->msg_namelen : nullptr));
+    }
+    return d == kIoRead ? neg(real.recvmsg(fd, m, flags)) : neg(real.sendmsg(fd, m, flags));
   case FdKind::Pipe: {
     const ssize_t r = d == kIoRead ? neg(real.preadv2(fd, m->msg_iov, (int)m->msg_iovlen, -1, RWF_NOWAIT))
                                    : neg(real.pwritev2(fd, m->msg_iov, (int)m->msg_iovlen, -1, RWF_NOWAIT));

@@ -40,7 +40,7 @@ constexpr int kChunkShift = 10;
 constexpr int kChunkFds = 1 << kChunkShift;
 constexpr int kChunks = 1024;
 constexpr int kMaxFd = kChunks * kChunkFds;
-constexpr int kPollBatch = 64;          // events per epoll_wait
+constexpr int kPollBatch = 128;         // events per epoll_wait (Go's too)
 constexpr uint32_t kReasonSelf = 2;  // a waiter that saw an event before it parked (events: 1)
 
 PollDesc *chunks[kChunks];
