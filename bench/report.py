@@ -334,7 +334,8 @@ def build_rows(data, units):
         rows.append(Row(sec, f"{what}, leaf-split variant: morestack ÷ Go", ratio(ls, go), ls, go, "ns",
                         note="leaves kept off code that calls libc (no 2→32 KiB growth per leaf)"))
     rows += scheduler_rows(data)
-    return rows + moves + libcalls_rows(data) + daisy_rows(data) + deep_main_rows(data) + chanping_rows(data)
+    return (rows + moves + libcalls_rows(data) + daisy_rows(data) + deep_main_rows(data) + chanping_rows(data)
+            + echo_rows(data))
 
 
 def scheduler_rows(data):
@@ -448,6 +449,28 @@ def daisy_rows(data):
                         "and every chain fiber holds a 528 B side-stack chunk (~50 MiB): its std::vector, std::string "
                         "temporaries and snprintf buffer escape (libstdc++'s out-of-line members, the snprintf stub "
                         "without `nocapture`)"))
+    return rows
+
+
+def echo_rows(data):
+    """Section 13: the echo server (bench/echo_load.c) against Go and a hand-written epoll server."""
+    sec = "14. Echo server over loopback, 1 thread each"
+    rows = []
+    for c in sorted({c for (b, c, v) in data if b == "echo"}, key=lambda c: int(c.replace("conn", ""))):
+        S = lambda b, v: series(data, (b, c, v))  # noqa: E731
+        what = f"{int(c.replace('conn', '')):,} connections"
+        ms, go, ep = S("echo", "morestack"), S("echo", "go"), S("echo", "epoll")
+        rows.append(Row(sec, f"{what}: round trips per second, morestack ÷ Go", ratio(ms, go), ms, go, "roundtrips/s",
+                        (">=", 1.0)))
+        rows.append(Row(sec, f"{what}: round trips per second, morestack ÷ epoll in C", ratio(ms, ep), ms, ep,
+                        "roundtrips/s", (">=", 0.8)))
+        ms, go, ep = S("echo-cpu", "morestack"), S("echo-cpu", "go"), S("echo-cpu", "epoll")
+        rows.append(Row(sec, f"{what}: server CPU per round trip, morestack ÷ Go", ratio(ms, go), ms, go, "ns"))
+        rows.append(Row(sec, f"{what}: server CPU per round trip, morestack ÷ epoll in C", ratio(ms, ep), ms, ep,
+                        "ns"))
+        ms, go = S("echo-rss", "morestack"), S("echo-rss", "go")
+        rows.append(Row(sec, f"{what}: server RSS per connection, morestack ÷ Go", ratio(ms, go), ms, go, "B",
+                        ("<=", 1.0)))
     return rows
 
 

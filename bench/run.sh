@@ -70,10 +70,10 @@ make -s -C "$bench" -j "$(nproc)" B="$build" MS="${MORESTACK_BUILD_DIR:-$root/bu
 # Sizes: full / quick.
 if [ $quick = 1 ]; then
   FIB=32 TREE=14 QUEENS=10 PARSE=4 JSON=2 OBJ=13 HOT=1000000 GCCHOT=100000 SW=1000000 MEM="10000 100000"
-  MOVEREPS="9 3" PING=20000 LIBN="10000"
+  MOVEREPS="9 3" PING=20000 LIBN="10000" ECHO="1000"
 else
   FIB=37 TREE=16 QUEENS=12 PARSE=16 JSON=8 OBJ=15 HOT=10000000 GCCHOT=300000 SW=5000000 MEM="10000 100000 1000000"
-  MOVEREPS="21 5" PING=100000 LIBN="10000 100000"
+  MOVEREPS="21 5" PING=100000 LIBN="10000 100000" ECHO="10000 50000"
 fi
 # The daisy chain is the issue's program as it stands (100,000 fibers, 10
 # rounds) in both modes: it takes a few seconds.
@@ -136,6 +136,17 @@ for n in $LIBN; do
   for kind in park malloc new memcpy strlen string vector snprintf; do
     CMDS+=("$max||$B/libcalls.morestack $kind $n")
   done
+done
+# The echo server (examples/echo_server.cpp, tasks with blocking calls)
+# against Go's net package and a hand-written epoll server in C, one thread
+# each (the load generator, bench/echo_load.c, takes the other core): N
+# connections over loopback, 20 round trips each, and the server's RSS per
+# connection. 50,000 connections need a hard RLIMIT_NOFILE above 50,064
+# (echo_load refuses the run and says so otherwise).
+for n in $ECHO; do
+  CMDS+=("3|MORESTACK_WORKERS=1|$B/echo_load.plain $n 20 morestack $B/echo_server.morestack"
+         "3|GOMAXPROCS=1|$B/echo_load.plain $n 20 go $B/echo.golang"
+         "3||$B/echo_load.plain $n 20 epoll $B/echo_epoll.plain 0 1")
 done
 # A realistic fiber program (daisy chain over a hand-written scheduler and
 # channels) against the same program in Go, one thread each.

@@ -21,6 +21,7 @@
 //       program's own (docs/plugin.md, "Sanitizers");
 //     - registers the IR passes through CodeGenOptions::PassBuilderCallbacks:
 //         PipelineStart  NosplitMarkingPass  (annotations -> attribute)
+//                        ThreadIdentityPass  (&errno, pthread_self recomputed after calls)
 //         OptimizerLast  SplitStackPass      (the instrumentation)
 //                        SideStackPass       (escaping objects off the moving stack)
 //                        StackMapPass        (frames for the runtime's walk)
@@ -42,6 +43,7 @@
 #include "NosplitAttr.h"
 #include "NosplitBudget.h"
 #include "NosplitMarking.h"
+#include "ThreadIdentity.h"
 #include "Options.h"
 #include "Report.h"
 #include "SideStackPass.h"
@@ -358,6 +360,7 @@ protected:
           PB.registerPipelineStartEPCallback(
               [](ModulePassManager &MPM, OptimizationLevel) {
                 MPM.addPass(NosplitMarkingPass());
+                MPM.addPass(ThreadIdentityPass());
               });
           PB.registerOptimizerLastEPCallback(
               [PassOpts, R, G, Maps](ModulePassManager &MPM, OptimizationLevel) {

@@ -134,11 +134,23 @@ void *grow_scratch(void *p) {
   Scratch *s = (Scratch *)p;
   const size_t bytes = s->n * (sizeof(Sudog) + 2);
   void *m = realloc(s->w->many, bytes);
-  if (!m) fatal("out of memory in morestack_select");
+  if (!m) fatal("out of memory for the records of a wait on several objects (select, poll)");
   s->w->many = (Sudog *)m;
   s->w->many_cap = (uint32_t)s->n;
   return nullptr;
 }
+
+} // namespace
+
+Sudog *waiter_sudogs(Waiter *w, size_t n) {
+  if (w->many_cap < n) {
+    Scratch sc = {w, n};
+    on_system_stack(grow_scratch, &sc);
+  }
+  return w->many;
+}
+
+namespace {
 
 uint32_t random_below(uint32_t n) {
   static __thread uint32_t x;
@@ -300,11 +312,7 @@ size_t morestack_chan_cap(const morestack_chan *c) { return c->cap; }
 int morestack_select(MORESTACK_NOESCAPE morestack_select_case *cases, size_t n, uint64_t timeout_ns) {
   if (n > kMaxSelectCases) fatal_in_task("morestack_select: more than 64 cases");
   Waiter *w = current_waiter();
-  if (w->many_cap < n) {
-    Scratch sc = {w, n};
-    on_system_stack(grow_scratch, &sc);
-  }
-  Sudog *sudogs = w->many;
+  Sudog *sudogs = waiter_sudogs(w, n);
   uint8_t *lock_order = (uint8_t *)(sudogs + w->many_cap);
   uint8_t *poll_order = lock_order + w->many_cap;
   // Random poll order (Fisher-Yates), lock order by address (insertion).

@@ -42,6 +42,14 @@ WEAK void __interceptor_longjmp();
 WEAK void __interceptor__longjmp();
 WEAK void __interceptor_siglongjmp();
 WEAK void __interceptor___longjmp_chk();
+// The blocking calls (blocking_calls.cpp): those ASan or TSan intercept.
+#define MORESTACK_INTERCEPTED_BLOCKING_CALLS(X)                                                     \
+  X(read) X(write) X(readv) X(writev) X(recv) X(recvfrom) X(recvmsg) X(send) X(sendto) X(sendmsg)   \
+  X(accept) X(accept4) X(connect) X(poll) X(ioctl) X(close) X(dup2) X(dup3) X(nanosleep) X(sleep)   \
+  X(usleep) X(fclose) X(preadv2) X(pwritev2)
+#define X(name) WEAK void __interceptor_##name();
+MORESTACK_INTERCEPTED_BLOCKING_CALLS(X)
+#undef X
 }
 
 namespace morestack {
@@ -218,6 +226,9 @@ void *sanitizer_interceptor(const char *name) {
       {"_longjmp", &__interceptor__longjmp},
       {"siglongjmp", &__interceptor_siglongjmp},
       {"__longjmp_chk", &__interceptor___longjmp_chk},
+#define X(name) {#name, &__interceptor_##name},
+      MORESTACK_INTERCEPTED_BLOCKING_CALLS(X)
+#undef X
   };
   for (const Entry &e : entries)
     if (strcmp(e.name, name) == 0) {

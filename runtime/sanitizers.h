@@ -37,10 +37,10 @@
 //    bypasses TSan's interceptor (its record holds the old stack pointer;
 //    longjmp.cpp).
 //  - Functions the runtime interposes that a sanitizer intercepts too
-//    (pthread_create, sigaction, signal, the longjmp family) call the
-//    sanitizer's interceptor, which calls libc's: dlsym(RTLD_NEXT) from the
-//    executable skips the sanitizer, which is linked into it
-//    (sanitizer_interceptor).
+//    (pthread_create, sigaction, signal, the longjmp family, the blocking
+//    calls of blocking_calls.cpp) call the sanitizer's interceptor, which
+//    calls libc's: dlsym(RTLD_NEXT) from the executable skips the
+//    sanitizer, which is linked into it (sanitizer_interceptor).
 #pragma once
 
 #include <stddef.h>
@@ -130,7 +130,8 @@ inline void sanitizer_leave_fiber(SanitizerFiber &f, const Stack &from, const St
 
 
 // The sanitizer's interceptor for `name` (pthread_create, sigaction,
-// signal, longjmp, _longjmp, siglongjmp, __longjmp_chk), or null.
+// signal, longjmp, _longjmp, siglongjmp, __longjmp_chk, and the blocking
+// calls of blocking_calls.cpp that a sanitizer intercepts), or null.
 void *sanitizer_interceptor(const char *name);
 
 // Copy n bytes without calling memcpy (which a sanitizer intercepts and

@@ -4,17 +4,20 @@
 // the owner pushes what it readies, thieves take half) and a timer heap;
 // one global FIFO takes what is readied outside the workers and what does
 // not fit. A worker looks at its timers, its queue, the global queue, then
-// steals from the others, then sleeps on a futex until something is
-// queued or its next timer is due. Go's runnext, its lock-free queues and
-// its spinning workers are left out: measure before adding them.
+// steals from the others, polls the netpoller when tasks wait on I/O
+// (netpoll.h), then sleeps on a futex (or, one worker at a time, in
+// epoll_wait) until something is queued, a descriptor is ready or its
+// next timer is due. Go's lock-free queues are left out: measure before
+// adding them.
 //
 // Invariants (besides scheduler.h's):
 //  - A task is in at most one run queue, and only while Runnable.
 //  - Only the worker owning a timer heap fires its timers; a task adds
 //    timers to the heap of the worker it runs on.
 //  - idle_workers counts workers between "nothing to do" and the end of
-//    their futex wait; whoever queues a task after that count is read
-//    non-zero bumps idle_epoch and wakes one (seq_cst on both sides, so a
+//    their futex wait (or epoll_wait); whoever queues a task after that
+//    count is read non-zero bumps idle_epoch and wakes one, or breaks the
+//    epoll_wait when the futex had no sleeper (seq_cst on both sides, so a
 //    worker going idle either sees the task or is woken).
 #include "scheduler.h"
 
@@ -24,6 +27,7 @@
 #include "config.h"
 #include "fatal.h"
 #include "frames.h"
+#include "netpoll.h"
 #include "thread_state.h"
 
 #include <errno.h>
@@ -246,7 +250,8 @@ void wake_a_worker() {
   if (__atomic_load_n(&spinning_workers, __ATOMIC_SEQ_CST) != 0) return;
   if (__atomic_load_n(&idle_workers, __ATOMIC_SEQ_CST) == 0) return;
   __atomic_add_fetch(&idle_epoch, 1, __ATOMIC_SEQ_CST);
-  futex(&idle_epoch, FUTEX_WAKE_PRIVATE, 1, nullptr);
+  // Nobody on the futex: the idle worker may be the one in epoll_wait.
+  if (futex(&idle_epoch, FUTEX_WAKE_PRIVATE, 1, nullptr) == 0) netpoll_break();
 }
 
 void enqueue(Task *t) {
@@ -415,6 +420,9 @@ void check_deadlock() {
   const uint32_t blocked = __atomic_load_n(&clients_blocked, __ATOMIC_SEQ_CST);
   // (The workers and the monitor thread are no one's wakers.)
   if (!blocked || blocked != live_thread_count() - (uint64_t)nworkers - 1) return;
+  // Tasks parked on I/O: the outside world may wake them. Read first: a
+  // task the netpoller wakes is queued before it stops counting there.
+  if (netpoll_waiting()) return;
   if (queued_work() || timers_pending()) return;
   on_system_stack(report_deadlock, nullptr);
 }
@@ -477,7 +485,12 @@ bool spin_for_work() {
   return found;
 }
 
+// With tasks parked on I/O, an idle worker first polls epoll without
+// blocking, and the last to give up blocks in epoll_wait instead of the
+// futex (netpoll.h: one at a time), until its next timer; a waker that
+// finds nobody on the futex interrupts it (wake_a_worker).
 void idle(uint64_t next_timer) {
+  if (netpoll_waiting() && netpoll(false, 0)) return;
   if (nworkers > 1 && spin_for_work()) return;
   const uint32_t epoch = __atomic_load_n(&idle_epoch, __ATOMIC_SEQ_CST);
   __atomic_add_fetch(&idle_workers, 1, __ATOMIC_SEQ_CST);
@@ -485,8 +498,13 @@ void idle(uint64_t next_timer) {
     if (!next_timer) check_deadlock();
     const uint64_t now = next_timer ? now_ns() : 0;
     if (!next_timer || next_timer > now) {
-      timespec ts = relative(next_timer - now);
-      futex(&idle_epoch, FUTEX_WAIT_PRIVATE, epoch, next_timer ? &ts : nullptr);
+      if (netpoll_waiting() && netpoll_claim_blocker()) {
+        if (!queued_work()) netpoll(true, next_timer);  // a task queued since is seen, or breaks it
+        netpoll_release_blocker();
+      } else {
+        timespec ts = relative(next_timer - now);
+        futex(&idle_epoch, FUTEX_WAIT_PRIVATE, epoch, next_timer ? &ts : nullptr);
+      }
     }
   }
   __atomic_sub_fetch(&idle_workers, 1, __ATOMIC_SEQ_CST);
@@ -508,8 +526,14 @@ void *worker_main(void *p) {
     if (!t) t = pop_local(w);
     if (!t) t = pop_global();
     if (!t && nworkers > 1) t = steal(w);
-    if (t) run_task(w, t);
-    else idle(next_timer);
+    if (t) {
+      run_task(w, t);
+      // Busy workers poll too, now and then: I/O is not starved by
+      // tasks that keep every worker busy.
+      if ((tick & 63) == 0 && netpoll_waiting()) netpoll(false, 0);
+    } else {
+      idle(next_timer);
+    }
   }
   return nullptr;
 }
@@ -818,6 +842,14 @@ MORESTACK_RUNTIME_FRAME void park(Waiter *w, uint64_t seq, void (*unlock)(void *
 Waiter *current_waiter() {
   if (Task *t = this_task) return &t->waiter;
   return &thread_waiter;
+}
+
+Waiter *blocking_call_waiter() {
+  Task *t = this_task;
+  if (!t || running_fiber != t->fiber) return nullptr;
+  const Stack *s = thread_state().current;
+  if (s != &t->fiber->stack || !s->contains((uintptr_t)__builtin_frame_address(0))) return nullptr;
+  return &t->waiter;
 }
 
 void fatal_in_task(const char *what) {

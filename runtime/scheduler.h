@@ -79,7 +79,7 @@ struct Waiter {
   bool counted = false;  // threads: counted as blocked for deadlock detection
   uint32_t many_cap = 0;
   Sudog one{};           // the Sudog of a single wait
-  Sudog *many = nullptr; // select's, many_cap of them (chan.cpp)
+  Sudog *many = nullptr; // select's and poll's, many_cap of them (waiter_sudogs)
 };
 
 struct SudogQueue {
@@ -109,6 +109,15 @@ void park(Waiter *w, uint64_t seq, void (*unlock)(void *), void *arg, uint64_t d
 
 // The caller's waiter: its task's, or the thread's own.
 Waiter *current_waiter();
+
+// The running task's waiter when the caller is a task running on its own
+// stack (not a manual fiber it resumed, a signal handler, or the system
+// stack), else null: where a blocking call may park (blocking_calls.cpp).
+Waiter *blocking_call_waiter();
+
+// w's array of at least n Sudogs (Waiter::many, grown on the system
+// stack), for a wait on several objects (select, poll).
+Sudog *waiter_sudogs(Waiter *w, size_t n);
 
 // [[noreturn]] fatal error naming the running task, if any.
 [[noreturn]] void fatal_in_task(const char *what);

@@ -15,7 +15,11 @@
  * the worker; called from a thread outside the scheduler they block that
  * thread. Everything here is usable between tasks on different workers and
  * from ordinary threads. The manual fibers of morestack.h (resume/yield)
- * are separate: a task must not call morestack_fiber_yield itself.
+ * are separate: a task must not call morestack_fiber_yield itself. The C
+ * library's blocking calls on sockets, pipes and terminals (read, write,
+ * recv, send, accept, connect, poll, select, sleep, nanosleep...) park a
+ * task too, and behave as before everywhere else (docs/runtime.md,
+ * "Blocking calls").
  *
  * Pointers passed here are used only during the call (noescape): a local
  * handed to morestack_chan_recv stays on the task's stack, which does not
