@@ -202,6 +202,43 @@ __morestack:
 	ret
 	.cfi_endproc
 
+/* Store (`save`) or load (`load`) %xmm/%ymm/%zmm0-7, at the width the
+ * machine has (XCR0 bits of __morestack_xsave_mask), at %rsp. %eax is
+ * scratch. For .Lpreempt. */
+.macro VECTOR_ARGS dir
+	movl	__morestack_xsave_mask(%rip), %eax
+	testl	$XCR0_ZMM_HI256, %eax
+	jnz	3f
+	testl	$XCR0_AVX, %eax
+	jnz	2f
+.irp n,0,1,2,3,4,5,6,7
+.ifc \dir,save
+	movdqu	%xmm\n, (16*\n)(%rsp)
+.else
+	movdqu	(16*\n)(%rsp), %xmm\n
+.endif
+.endr
+	jmp	4f
+2:
+.irp n,0,1,2,3,4,5,6,7
+.ifc \dir,save
+	vmovdqu	%ymm\n, (32*\n)(%rsp)
+.else
+	vmovdqu	(32*\n)(%rsp), %ymm\n
+.endif
+.endr
+	jmp	4f
+3:
+.irp n,0,1,2,3,4,5,6,7
+.ifc \dir,save
+	vmovdqu64 %zmm\n, (64*\n)(%rsp)
+.else
+	vmovdqu64 (64*\n)(%rsp), %zmm\n
+.endif
+.endr
+4:
+.endm
+
 /* The yield of a preempted task, called from MOVE_ON_SYSTEM_STACK's way
  * back with the save area above (frames.h; scheduler.cpp, "Preemption").
  * It runs on the
@@ -222,44 +259,10 @@ __morestack:
 	.cfi_def_cfa_register %rbp
 	subq	$MORESTACK_PREEMPT_VECTORS, %rsp
 	andq	$-MORESTACK_PREEMPT_ALIGN, %rsp
-	movl	__morestack_xsave_mask(%rip), %eax
-	testl	$XCR0_ZMM_HI256, %eax
-	jnz	3f
-	testl	$XCR0_AVX, %eax
-	jnz	2f
-.irp n,0,1,2,3,4,5,6,7
-	movdqu	%xmm\n, (16*\n)(%rsp)
-.endr
-	jmp	4f
-2:
-.irp n,0,1,2,3,4,5,6,7
-	vmovdqu	%ymm\n, (32*\n)(%rsp)
-.endr
-	jmp	4f
-3:
-.irp n,0,1,2,3,4,5,6,7
-	vmovdqu64 %zmm\n, (64*\n)(%rsp)
-.endr
-4:	call	__morestack_preempted
-	movl	__morestack_xsave_mask(%rip), %eax
-	testl	$XCR0_ZMM_HI256, %eax
-	jnz	3f
-	testl	$XCR0_AVX, %eax
-	jnz	2f
-.irp n,0,1,2,3,4,5,6,7
-	movdqu	(16*\n)(%rsp), %xmm\n
-.endr
-	jmp	4f
-2:
-.irp n,0,1,2,3,4,5,6,7
-	vmovdqu	(32*\n)(%rsp), %ymm\n
-.endr
-	jmp	4f
-3:
-.irp n,0,1,2,3,4,5,6,7
-	vmovdqu64 (64*\n)(%rsp), %zmm\n
-.endr
-4:	movq	%rsp, %rdi      /* wipe: %rdi, %rcx, %rax come back from the save area */
+	VECTOR_ARGS save
+	call	__morestack_preempted
+	VECTOR_ARGS load
+	movq	%rsp, %rdi      /* wipe: %rdi, %rcx, %rax come back from the save area */
 	movq	%rbp, %rcx
 	subq	%rsp, %rcx
 	shrq	$3, %rcx
