@@ -159,7 +159,8 @@ TEST(Compact, DestroyingACompactedFiberGivesItsBlockBack) {
   ASSERT_EQ(morestack_fiber_resume(f), 0);
   ASSERT_GT(stats_of(f).parked_size, 0u);
   morestack_fiber_destroy(f);  // never resumed again
-  EXPECT_EQ(pool_in_use(), in_use);
+  if (!config.verify)  // (MORESTACK_VERIFY keeps moved-from blocks in quarantine for a while)
+    EXPECT_EQ(pool_in_use(), in_use);
 }
 
 int compare_and_park(const void *a, const void *b) {
