@@ -494,7 +494,8 @@ void idle(uint64_t next_timer) {
   if (nworkers > 1 && spin_for_work()) return;
   const uint32_t epoch = __atomic_load_n(&idle_epoch, __ATOMIC_SEQ_CST);
   __atomic_add_fetch(&idle_workers, 1, __ATOMIC_SEQ_CST);
-  if (!queued_work()) {
+  const bool found = queued_work();
+  if (!found) {
     if (!next_timer) check_deadlock();
     const uint64_t now = next_timer ? now_ns() : 0;
     if (!next_timer || next_timer > now) {
@@ -508,6 +509,14 @@ void idle(uint64_t next_timer) {
     }
   }
   __atomic_sub_fetch(&idle_workers, 1, __ATOMIC_SEQ_CST);
+  // Work found by this last look may have been queued while this worker
+  // spun, and its wakers skipped the futex for that: like a spinner that
+  // finds work, wake another for what this one does not take (two tasks
+  // queued in the last moments of a spin, this worker taking one and
+  // running it for good, left the other queued with a worker asleep:
+  // Sched.TwoTasksQueuedAtOnceRunOnBothWorkers hung about 1 round in 5,000
+  // on a loaded machine).
+  if (found) wake_a_worker();
 }
 
 constexpr uint32_t kGlobalQueueEvery = 61;

@@ -98,9 +98,13 @@ TEST(Sched, TwoTasksQueuedAtOnceRunOnBothWorkers) {
   // The first busy-waits (no yield, no call into the scheduler) until the
   // second has run: only the other worker can run it. A worker that was
   // spinning when both were queued takes one and must wake the sleeping
-  // one for the other (wakers do not wake anyone while a worker spins).
-  // Without that this hung about once in 150 rounds.
-  for (int round = 0; round < 300; ++round) {
+  // one for the other (wakers do not wake anyone while a worker spins),
+  // and so must a spinner that missed both in its spin but finds them in
+  // its last look before sleeping. Without the first this hung about once
+  // in 150 rounds; without the second about once in 5,000 rounds on a
+  // machine loaded by other processes (CI; `--gtest_repeat=100` next to
+  // two busy shells reproduces it), rarely on a quiet one.
+  for (int round = 0; round < 2000; ++round) {
     std::atomic<bool> second_ran{false};
     morestack::Task first = morestack::go([&] {
       while (!second_ran.load()) __builtin_ia32_pause();
