@@ -116,6 +116,35 @@ TEST(Sched, TwoTasksQueuedAtOnceRunOnBothWorkers) {
   }
 }
 
+TEST(Sched, QueuedTasksHaveNoStackUntilTheyRun) {
+  // Both workers busy-wait (no call, so no preemption either) while 10,000
+  // tasks are started: queued, they have a record each but no fiber and no
+  // stack block. Once released, every one runs and ends.
+  std::atomic<int> busy{0};
+  std::atomic<bool> release{false};
+  std::vector<morestack::Task> blockers;
+  for (int i = 0; i < 2; ++i)
+    blockers.push_back(morestack::go([&] {
+      ++busy;
+      while (!release.load()) __builtin_ia32_pause();
+    }));
+  while (busy.load() < 2) std::this_thread::yield();
+  morestack_process_stats before;
+  morestack_get_process_stats(&before);
+  std::atomic<int> ran{0};
+  std::vector<morestack::Task> queued;
+  for (int i = 0; i < 10000; ++i) queued.push_back(morestack::go([&] { ++ran; }));
+  morestack_process_stats after;
+  morestack_get_process_stats(&after);
+  EXPECT_EQ(after.fibers_live, before.fibers_live);
+  EXPECT_EQ(after.fibers_created, before.fibers_created);
+  EXPECT_EQ(ran.load(), 0);
+  release = true;
+  for (morestack::Task &t : blockers) t.join();
+  for (morestack::Task &t : queued) t.join();
+  EXPECT_EQ(ran.load(), 10000);
+}
+
 __attribute__((noinline)) long checked_call(long x) {
   volatile char pad[64];  // a frame of its own: a stack check in the prologue
   pad[0] = (char)x;
