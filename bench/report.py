@@ -449,6 +449,13 @@ def daisy_rows(data):
                         "and every chain fiber holds a 528 B side-stack chunk (~50 MiB): its std::vector, std::string "
                         "temporaries and snprintf buffer escape (libstdc++'s out-of-line members, the snprintf stub "
                         "without `nocapture`)"))
+        ts, go = S("morestack-tasks"), S("go")
+        if ts.ok():
+            rows.append(Row(sec, f"{what} on the scheduler (daisy_tasks.cpp, 1 worker): wall time ÷ Go", ratio(ts, go),
+                            ts, go, "ns", ("<=", 1.0)))
+            ts, go = S("morestack-tasks-hwm"), S("go-hwm")
+            rows.append(Row(sec, f"{what} on the scheduler: peak resident (VmHWM) ÷ Go", ratio(ts, go), ts, go, "B",
+                            ("<=", 1.0)))
     return rows
 
 

@@ -149,12 +149,14 @@ for n in $ECHO; do
          "3||$B/echo_load.plain $n 20 epoll $B/echo_epoll.plain 0 1")
 done
 # A realistic fiber program (daisy chain over a hand-written scheduler and
-# channels) against the same program in Go, one thread each.
+# channels, and the same on the scheduler's tasks and channels) against the
+# same program in Go, one thread each.
 # main recursing 100 MB at the default settings, against plain clang under
 # an unlimited stack rlimit (deep_main.plain re-executes itself so).
 CMDS+=("99||$B/deep_main.morestack 100 1"
        "99||$B/deep_main.plain 100 1")
 CMDS+=("99||$B/daisy.morestack $DAISY"
+       "99|MORESTACK_WORKERS=1|$B/daisy_tasks.morestack $DAISY"
        "99|GOMAXPROCS=1|$B/daisy.golang $DAISY")
 
 # ---- 4. run them ----
