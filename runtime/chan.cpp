@@ -19,6 +19,7 @@
 #include <morestack/sched.h>
 
 #include "fatal.h"
+#include "frames.h"
 #include "thread_state.h"
 
 #include <stdlib.h>
@@ -218,7 +219,7 @@ void morestack_chan_free(morestack_chan *c) {
   if (c) on_system_stack(free_chan, c);
 }
 
-void morestack_chan_send(morestack_chan *c, MORESTACK_NOESCAPE const void *elem) {
+MORESTACK_RUNTIME_FRAME void morestack_chan_send(morestack_chan *c, MORESTACK_NOESCAPE const void *elem) {
   if (!c) fatal_in_task("morestack_chan_send: the channel is NULL");
   c->lock.lock();
   if (c->closed) {
@@ -240,13 +241,13 @@ void morestack_chan_send(morestack_chan *c, MORESTACK_NOESCAPE const void *elem)
   Waiter *w = current_waiter();
   Sudog *s = &w->one;
   const uint64_t seq = prepare_park(w);
-  *s = Sudog{w, seq, (void *)elem, c, 0, false, nullptr, nullptr};
+  *s = Sudog{w, seq, (void *)elem, c, 0, false, 0, nullptr, nullptr};
   c->sendq.push(s);
   park(w, seq, unlock_chan, c, 0);
   if (!s->success) send_on_closed();
 }
 
-int morestack_chan_recv(morestack_chan *c, MORESTACK_NOESCAPE void *out) {
+MORESTACK_RUNTIME_FRAME int morestack_chan_recv(morestack_chan *c, MORESTACK_NOESCAPE void *out) {
   if (!c) fatal_in_task("morestack_chan_recv: the channel is NULL");
   c->lock.lock();
   if (Sudog *sender = c->sendq.pop_winner()) {
@@ -268,7 +269,7 @@ int morestack_chan_recv(morestack_chan *c, MORESTACK_NOESCAPE void *out) {
   Waiter *w = current_waiter();
   Sudog *s = &w->one;
   const uint64_t seq = prepare_park(w);
-  *s = Sudog{w, seq, out, c, 0, false, nullptr, nullptr};
+  *s = Sudog{w, seq, out, c, 0, false, 0, nullptr, nullptr};
   c->recvq.push(s);
   park(w, seq, unlock_chan, c, 0);
   return s->success;
@@ -309,7 +310,8 @@ size_t morestack_chan_len(morestack_chan *c) {
 
 size_t morestack_chan_cap(const morestack_chan *c) { return c->cap; }
 
-int morestack_select(MORESTACK_NOESCAPE morestack_select_case *cases, size_t n, uint64_t timeout_ns) {
+MORESTACK_RUNTIME_FRAME int morestack_select(MORESTACK_NOESCAPE morestack_select_case *cases, size_t n,
+                                             uint64_t timeout_ns) {
   if (n > kMaxSelectCases) fatal_in_task("morestack_select: more than 64 cases");
   Waiter *w = current_waiter();
   Sudog *sudogs = waiter_sudogs(w, n);
@@ -341,7 +343,7 @@ int morestack_select(MORESTACK_NOESCAPE morestack_select_case *cases, size_t n, 
   bool any = false;
   for (size_t i = 0; i < n; ++i) {
     morestack_chan *c = cases[i].chan;
-    sudogs[i] = Sudog{w, seq, cases[i].elem, c, (uint32_t)i, false, nullptr, nullptr};
+    sudogs[i] = Sudog{w, seq, cases[i].elem, c, (uint32_t)i, false, 0, nullptr, nullptr};
     if (!c) continue;
     any = true;
     (cases[i].dir == MORESTACK_SELECT_RECV ? c->recvq : c->sendq).push(&sudogs[i]);

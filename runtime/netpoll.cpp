@@ -198,8 +198,8 @@ void *ready_all(void *p) {
   return nullptr;
 }
 
-IoDir sudog_dir(const Sudog *s) { return (IoDir)((uintptr_t)s->elem & 1); }
-uint32_t sudog_seen(const Sudog *s) { return (uint32_t)((uintptr_t)s->elem >> 1); }
+IoDir sudog_dir(const Sudog *s) { return (IoDir)s->io_dir; }
+uint32_t sudog_seen(const Sudog *s) { return s->index; }
 
 // Take s off its descriptor's queue if it is still there.
 void dequeue(Sudog *s) {
@@ -259,8 +259,7 @@ void adopt_accepted(int fd, const PollDesc *listener, bool user_nonblock) {
 }
 
 void io_sudog(Sudog *s, PollDesc *pd, IoDir dir, uint32_t seen) {
-  *s = Sudog{nullptr, 0, (void *)(((uintptr_t)seen << 1) | (uintptr_t)dir), pd, 0, false, nullptr,
-             nullptr};
+  *s = Sudog{nullptr, 0, nullptr, pd, seen, false, (uint8_t)dir, nullptr, nullptr};
 }
 
 bool wait_io(Waiter *w, Sudog *sudogs, size_t n, uint64_t deadline) {

@@ -28,6 +28,7 @@
 #include "fatal.h"
 #include "frames.h"
 #include "netpoll.h"
+#include "stack.h"
 #include "thread_state.h"
 
 #include <errno.h>
@@ -433,6 +434,20 @@ void check_deadlock() {
 
 MORESTACK_RUNTIME_FRAME void task_entry(void *p);  // "Tasks", below
 
+// The MoveHook (stack.h) of a parking task: what the runtime pointed into
+// its stack from outside, its Sudogs' data pointers (a receive's buffer, a
+// send's value, select's elements) and its unlock argument (select's state
+// on its stack; a sync object on it). Go's adjustsudogs.
+void relocate_parked_task(void *ctx, uintptr_t old_lo, uintptr_t old_hi, intptr_t delta) {
+  Task *t = (Task *)ctx;
+  auto move = [&](void *&p) {
+    if ((uintptr_t)p - old_lo < old_hi - old_lo) p = (char *)p + delta;
+  };
+  move(t->unlock_arg);
+  move(t->waiter.one.elem);
+  for (uint32_t i = 0; i < t->waiter.many_cap; ++i) move(t->waiter.many[i].elem);
+}
+
 void run_task(Worker *w, Task *t) {
   // A task gets its fiber (stack) when it first runs, not when it is
   // started: a task queued behind thousands of others costs its record
@@ -463,6 +478,14 @@ void run_task(Worker *w, Task *t) {
     wake_a_worker();
     return;
   }
+  // Parking, and what it waits on still locked (unlock has not run): no
+  // waker can reach its Sudogs yet, so its stack may shrink or compact
+  // (stack.h; Go shrinks parked goroutines at GC), the Sudogs' elems and
+  // the unlock argument moving with it (relocate_parked_task). Only if
+  // every frame from the park down is described: the blocking calls of
+  // sched.h are runtime frames, the interposed I/O calls are not (yet).
+  const MoveHook hook = {relocate_parked_task, t};
+  stack_shrink_at_safe_point(t->fiber->stack, &hook);
   void (*unlock)(void *) = t->unlock;
   void *arg = t->unlock_arg;
   uint32_t parking = kParking;
@@ -910,7 +933,7 @@ morestack_task *morestack_go(void (*fn)(void *), void *arg) {
   return (morestack_task *)t;
 }
 
-void morestack_join(morestack_task *h) {
+MORESTACK_RUNTIME_FRAME void morestack_join(morestack_task *h) {
   Task *t = (Task *)h;
   if (t == this_task) fatal_in_task("morestack_join: a task joined itself");
   Waiter *w = current_waiter();
@@ -975,7 +998,7 @@ MORESTACK_RUNTIME_FRAME void morestack_yield(void) {
 
 uint64_t morestack_now_ns(void) { return now_ns(); }
 
-void morestack_sleep_ns(uint64_t ns) {
+MORESTACK_RUNTIME_FRAME void morestack_sleep_ns(uint64_t ns) {
   if (!this_task) {
     timespec ts = relative(ns);
     while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {

@@ -65,10 +65,13 @@ struct Waiter;
 struct Sudog {
   Waiter *waiter;
   uint64_t seq;      // the park it belongs to
-  void *elem;        // data to copy to or from (may be on the waiter's stack)
-  void *object;      // the channel (chan.cpp) it is queued on
-  uint32_t index;    // case index (select), reason = index + 1
+  void *elem;        // data to copy to or from, or null; may point into the
+                     // waiter's stack (relocated with it: scheduler.cpp)
+  void *object;      // the channel (chan.cpp) or descriptor (netpoll.cpp)
+  uint32_t index;    // case index (select), reason = index + 1; I/O waits:
+                     // the descriptor's event count seen before parking
   bool success;      // a channel operation completed (false: closed)
+  uint8_t io_dir;    // I/O waits: the IoDir queue it is on (netpoll.h)
   Sudog *next, *prev;
 };
 

@@ -283,7 +283,7 @@ size_t stack_release(Stack &s) {
 }
 
 uintptr_t stack_move(Stack &s, size_t new_size, uintptr_t sp, const FrameCursor &start,
-                     void *vectors) {
+                     void *vectors, const MoveHook *hook) {
   const uint64_t t0 = now_ticks();
   note_first_move(t0);
   stack_check_canary(s, "when it moved");
@@ -313,6 +313,7 @@ uintptr_t stack_move(Stack &s, size_t new_size, uintptr_t sp, const FrameCursor 
     relocate_vector_state(vectors, sp, old_hi, delta);
   }
   relocate_jmp_bufs(s, sp, old_hi, delta);
+  if (hook) hook->relocate(hook->ctx, sp, old_hi, delta);
 
   s.lo = new_lo;
   s.hi = new_hi;
@@ -391,7 +392,7 @@ void note_high_water(Stack &s) {
 // any frame may be on it), else by a move if every frame can be walked.
 // Returns the stack pointer (moved by the same delta as the stack).
 uintptr_t shrink_to(Stack &s, size_t new_size, uintptr_t sp, const FrameCursor &start,
-                    void *vectors = nullptr) {
+                    void *vectors = nullptr, const MoveHook *hook = nullptr) {
   uintptr_t new_sp = sp;
   if (s.range_lo) {
     stack_check_canary(s, "when it shrank");
@@ -405,8 +406,13 @@ uintptr_t shrink_to(Stack &s, size_t new_size, uintptr_t sp, const FrameCursor &
       range_return_pages(s.lo + MORESTACK_STACK_CANARY, sp - kShrinkKeepBelowSp);
   } else if (walkable(start, s.hi)) {
     note_high_water(s);
-    new_sp = stack_move(s, new_size, sp, start, vectors);
+    new_sp = stack_move(s, new_size, sp, start, vectors, hook);
   } else {
+    // Not now, and less often from now on: a stack that parks under a
+    // frame without a map (a task parked in an interposed read, a fiber
+    // yielding in a qsort callback) usually parks there again.
+    s.quiet_safe_points = 0;
+    if (s.shrink_backoff < kShrinkMaxBackoff) s.shrink_backoff *= 2;
     return sp;
   }
   ++s.stats.shrinks;
@@ -418,13 +424,14 @@ uintptr_t shrink_to(Stack &s, size_t new_size, uintptr_t sp, const FrameCursor &
 struct ShrinkRequest {
   Stack *stack;
   size_t new_size;
+  const MoveHook *hook;
 };
 
 void *shrink_suspended(void *p) {
   ShrinkRequest *r = (ShrinkRequest *)p;
   Stack &s = *r->stack;
   FrameCursor start = cursor_at_switch_frame(s.saved_sp);
-  s.saved_sp = shrink_to(s, r->new_size, s.saved_sp, start);
+  s.saved_sp = shrink_to(s, r->new_size, s.saved_sp, start, nullptr, r->hook);
   return nullptr;
 }
 
@@ -438,7 +445,8 @@ size_t compact_target(const Stack &s) {
 }
 
 void *compact_suspended(void *p) {
-  Stack &s = *(Stack *)p;
+  const ShrinkRequest *r = (const ShrinkRequest *)p;
+  Stack &s = *r->stack;
   FrameCursor start = cursor_at_switch_frame(s.saved_sp);
   if (!walkable(start, s.hi)) {  // try again later, ever more rarely
     if (s.compact_interval < kShrinkMaxBackoff) s.compact_interval *= 2;
@@ -446,7 +454,7 @@ void *compact_suspended(void *p) {
     return nullptr;
   }
   note_high_water(s);
-  s.saved_sp = stack_move(s, compact_target(s), s.saved_sp, start);
+  s.saved_sp = stack_move(s, compact_target(s), s.saved_sp, start, nullptr, r->hook);
   count(total_compactions, 1);
   return nullptr;
 }
@@ -461,7 +469,7 @@ void *expand_suspended(void *p) {
 
 // At a park of a stack at its smallest size: compact it if the policy
 // (stack.h) says so.
-bool compact_at_park(Stack &s) {
+bool compact_at_park(Stack &s, const MoveHook *hook) {
   if (s.parks_until_compact) {  // the common case once a fiber parks often
     --s.parks_until_compact;
     return false;
@@ -469,7 +477,8 @@ bool compact_at_park(Stack &s) {
   if (!config.compact_parked || s.range_lo || s.kind != StackKind::Fiber ||
       compact_target(s) >= s.size())
     return false;
-  on_system_stack(compact_suspended, &s);
+  ShrinkRequest r = {&s, 0, hook};
+  on_system_stack(compact_suspended, &r);
   return s.compacted();
 }
 
@@ -477,8 +486,8 @@ bool compact_at_park(Stack &s) {
 
 void stack_expand_parked(Stack &s) { on_system_stack(expand_suspended, &s); }
 
-bool stack_shrink_at_safe_point(Stack &s) {
-  if (s.size() <= s.min_size) return compact_at_park(s);
+bool stack_shrink_at_safe_point(Stack &s, const MoveHook *hook) {
+  if (s.size() <= s.min_size) return compact_at_park(s, hook);
   if (s.stats.growths != s.growths_seen) {
     s.growths_seen = s.stats.growths;
     s.quiet_safe_points = 0;
@@ -487,7 +496,7 @@ bool stack_shrink_at_safe_point(Stack &s) {
   if (++s.quiet_safe_points < s.shrink_backoff) return false;
   size_t new_size = shrink_target(s, s.hi - s.saved_sp, /*one_step=*/true);
   if (new_size == s.size()) return false;
-  ShrinkRequest r = {&s, new_size};
+  ShrinkRequest r = {&s, new_size, hook};
   on_system_stack(shrink_suspended, &r);
   return true;
 }

@@ -30,7 +30,8 @@
 //    bouncing between two sizes, a yield shrinks only after
 //    `shrink_backoff` quiet safe points (no growth in between); the backoff
 //    starts at kShrinkQuietSafePoints and doubles each time a stack has to
-//    grow again after a shrink, up to kShrinkMaxBackoff.
+//    grow again after a shrink, up to kShrinkMaxBackoff; it doubles too
+//    when a shrink is refused (a frame without a map below the park).
 //  - A fiber that parks (yields) at its smallest size with a live part of
 //    under 1 KiB is compacted: its live part moves into a 512-byte or 1 KiB
 //    block (a parked fiber then costs that, not 2 KiB), which is too small
@@ -41,7 +42,9 @@
 //    compacts and then only every compact_interval-th, the interval
 //    doubling at each resume of a compacted stack (up to kShrinkMaxBackoff):
 //    log2(parks) compactions in a fiber's life. MORESTACK_COMPACT_PARKED=0
-//    turns this off.
+//    turns this off. Scheduler tasks follow the same policy when they park
+//    (scheduler.cpp run_task), with a MoveHook for the words the runtime
+//    pointed into their stack (their Sudogs).
 #pragma once
 
 #include "frame_walk.h"
@@ -69,13 +72,24 @@ size_t stack_release(Stack &s);
 // at what point the runtime looked ("when it yielded", ...).
 void stack_check_canary(const Stack &s, const char *when);
 
+// Words outside a stack that the runtime itself pointed into it and that
+// must move with it (Go's adjustsudogs): a parked task's Sudogs and unlock
+// argument (scheduler.cpp). relocate(ctx, lo, hi, delta) runs after the
+// stack's own words were relocated, while the old block [lo, hi) is still
+// there: it adds delta to every such word that points into it.
+struct MoveHook {
+  void (*relocate)(void *ctx, uintptr_t old_lo, uintptr_t old_hi, intptr_t delta);
+  void *ctx;
+};
+
 // Move the live part [sp, s.hi) into a new block of new_size bytes.
 // Returns the new stack pointer (sp moved by the same delta as the block top).
 // `start` is the stack's first frame (frame_walk.h), for the frame-by-frame
 // relocation; `vectors`, if not null, the saved vector registers of the
-// stopped code (vector_state.h), relocated like the other saved registers.
+// stopped code (vector_state.h), relocated like the other saved registers;
+// `hook`, if not null, the words outside the stack that move with it.
 uintptr_t stack_move(Stack &s, size_t new_size, uintptr_t sp, const FrameCursor &start,
-                     void *vectors = nullptr);
+                     void *vectors = nullptr, const MoveHook *hook = nullptr);
 
 constexpr uint32_t kShrinkQuietSafePoints = 4;
 // A stack in a range keeps this much below its stack pointer resident when
@@ -90,9 +104,10 @@ constexpr uint32_t kShrinkMaxBackoff = 1u << 16;
 size_t shrink_target(const Stack &s, size_t used, bool one_step);
 
 // At a safe point of a suspended stack: apply the policy above and move
-// the stack if it says so (updating s.saved_sp). Returns whether it moved.
-// Cheap when nothing is to be done; the move itself runs on the system stack.
-bool stack_shrink_at_safe_point(Stack &s);
+// the stack if it says so (updating s.saved_sp), with `hook` (above) if
+// words outside point into it. Returns whether it moved. Cheap when
+// nothing is to be done; the move itself runs on the system stack.
+bool stack_shrink_at_safe_point(Stack &s, const MoveHook *hook = nullptr);
 
 // Before resuming a compacted stack (see above): move it back to
 // min_size. Runs the move on the system stack.

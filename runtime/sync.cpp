@@ -14,6 +14,7 @@
 #include <morestack/sched.h>
 
 #include "fatal.h"
+#include "frames.h"
 
 namespace morestack {
 namespace {
@@ -51,11 +52,11 @@ void unlock_spin(void *p) { ((SpinLock *)p)->unlock(); }
 
 // Queue the caller on `q` (lock held) and park until woken or `deadline`;
 // the lock is released. Returns the wake reason.
-uint32_t wait_on(SpinLock &lock, SudogQueue &q, uint64_t deadline) {
+MORESTACK_RUNTIME_FRAME uint32_t wait_on(SpinLock &lock, SudogQueue &q, uint64_t deadline) {
   Waiter *w = current_waiter();
   const uint64_t seq = prepare_park(w);
   Sudog *s = &w->one;
-  *s = Sudog{w, seq, nullptr, nullptr, 0, false, nullptr, nullptr};
+  *s = Sudog{w, seq, nullptr, nullptr, 0, false, 0, nullptr, nullptr};
   q.push(s);
   park(w, seq, unlock_spin, &lock, deadline);
   const uint32_t reason = wake_reason(w);
@@ -92,7 +93,7 @@ using namespace morestack;
 
 extern "C" {
 
-void morestack_mutex_lock(morestack_mutex *mu) {
+MORESTACK_RUNTIME_FRAME void morestack_mutex_lock(morestack_mutex *mu) {
   Mutex *m = (Mutex *)mu;
   m->lock.lock();
   if (!m->locked) {
@@ -125,7 +126,8 @@ void morestack_mutex_unlock(morestack_mutex *mu) {
   if (next) make_ready(next->waiter);
 }
 
-int morestack_cond_wait_until(morestack_cond *cv, morestack_mutex *mu, uint64_t deadline_ns) {
+MORESTACK_RUNTIME_FRAME int morestack_cond_wait_until(morestack_cond *cv, morestack_mutex *mu,
+                                                      uint64_t deadline_ns) {
   Cond *c = (Cond *)cv;
   c->lock.lock();
   // Queued before the mutex is released: a signal after the unlock finds us.
@@ -135,7 +137,7 @@ int morestack_cond_wait_until(morestack_cond *cv, morestack_mutex *mu, uint64_t 
   return reason != kReasonTimeout;
 }
 
-void morestack_cond_wait(morestack_cond *cv, morestack_mutex *mu) {
+MORESTACK_RUNTIME_FRAME void morestack_cond_wait(morestack_cond *cv, morestack_mutex *mu) {
   morestack_cond_wait_until(cv, mu, 0);
 }
 
@@ -170,7 +172,7 @@ void morestack_waitgroup_add(morestack_waitgroup *wgp, int64_t delta) {
 
 void morestack_waitgroup_done(morestack_waitgroup *wg) { morestack_waitgroup_add(wg, -1); }
 
-void morestack_waitgroup_wait(morestack_waitgroup *wgp) {
+MORESTACK_RUNTIME_FRAME void morestack_waitgroup_wait(morestack_waitgroup *wgp) {
   WaitGroup *wg = (WaitGroup *)wgp;
   wg->lock.lock();
   if (wg->counter == 0) {
@@ -180,7 +182,7 @@ void morestack_waitgroup_wait(morestack_waitgroup *wgp) {
   wait_on(wg->lock, wg->waiters, 0);
 }
 
-void morestack_once_call(morestack_once *op, void (*fn)(void *), void *arg) {
+MORESTACK_RUNTIME_FRAME void morestack_once_call(morestack_once *op, void (*fn)(void *), void *arg) {
   Once *o = (Once *)op;
   if (__atomic_load_n(&o->done, __ATOMIC_ACQUIRE)) return;
   morestack_mutex_lock(&o->mutex);
@@ -191,7 +193,7 @@ void morestack_once_call(morestack_once *op, void (*fn)(void *), void *arg) {
   morestack_mutex_unlock(&o->mutex);
 }
 
-void morestack_sem_acquire(morestack_sem *sp) {
+MORESTACK_RUNTIME_FRAME void morestack_sem_acquire(morestack_sem *sp) {
   Semaphore *s = (Semaphore *)sp;
   s->lock.lock();
   if (s->count) {

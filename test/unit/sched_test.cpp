@@ -171,6 +171,114 @@ TEST(Sched, SpinningTasksThatCallFunctionsArePreempted) {
   EXPECT_GT(calls.load(), 0);
 }
 
+// ---- Parked tasks compact (scheduler.cpp run_task, stack.h) ----
+//
+// A task that parks in a channel, select or sync call with a small live
+// part moves into a 512-byte or 1 KiB block while it waits; what the
+// runtime pointed into its stack (the Sudog's buffer, select's cases and
+// state) moves with it. Each test waits until the park was compacted, then
+// wakes the task from this thread: the data must land in, or come from,
+// the moved stack.
+
+uint64_t parked_compactions() {
+  morestack_process_stats p;
+  morestack_get_process_stats(&p);
+  return p.parked_compactions;
+}
+
+// Until the process has compacted a parked stack since `before` (bounded:
+// a failure instead of a hang).
+bool wait_for_compaction(uint64_t before) {
+  for (int i = 0; i < 100000; ++i) {
+    if (parked_compactions() > before) return true;
+    std::this_thread::sleep_for(100us);
+  }
+  return false;
+}
+
+// A pointer to a local kept across the park, a few frames down.
+__attribute__((noinline)) long recv_below(morestack::Chan<long> &ch, int depth) {
+  long mine[2] = {depth, 0};
+  long *volatile p = mine;
+  if (depth == 0) {
+    p[1] = *ch.recv();  // the buffer is a local of an inlined frame: on the stack
+  } else {
+    p[1] = recv_below(ch, depth - 1);
+  }
+  return p[0] + p[1];
+}
+
+TEST(SchedCompact, AReceiveParkedInASmallerBlockGetsItsValue) {
+  morestack::Chan<long> ch;
+  const uint64_t before = parked_compactions();
+  long got = 0;
+  morestack::Task t = morestack::go([&] { got = recv_below(ch, 3); });
+  ASSERT_TRUE(wait_for_compaction(before));
+  ch.send(1000);
+  t.join();
+  EXPECT_EQ(got, 1000 + 3 + 2 + 1 + 0);
+}
+
+TEST(SchedCompact, ASendParkedInASmallerBlockHandsOverItsValue) {
+  // The receiver copies from the sender's stack (the Sudog's elem). (Not
+  // a std::string: building one calls malloc, whose call-site reserve
+  // grows a 2 KiB task to 4 KiB first; a task that grew compacts only
+  // after quiet parks, stack.h.)
+  morestack::Chan<long> ch;
+  const uint64_t before = parked_compactions();
+  morestack::Task t = morestack::go([&] {
+    long value[2] = {41, 1};
+    long *volatile p = value;
+    ch.send(p[0] + p[1]);
+  });
+  ASSERT_TRUE(wait_for_compaction(before));
+  EXPECT_EQ(*ch.recv(), 42);
+  t.join();
+}
+
+TEST(SchedCompact, ASelectParkedInASmallerBlockTakesTheCaseThatFires) {
+  // The cases array and select's own state (its unlock argument) are on
+  // the task's stack. (morestack_select's call-site reserve once was 1024
+  // bytes: that grew the task to 4 KiB before the call, and a task that
+  // grew compacts only after quiet parks shrank it back: this waited
+  // forever.)
+  morestack::Chan<long> a, b;
+  const uint64_t before = parked_compactions();
+  long va = 0, vb = 0;
+  int chosen = -2;
+  morestack::Task t = morestack::go([&] {
+    long x = -1, y = -1;
+    morestack_select_case cases[] = {a.on_recv(x), b.on_recv(y)};
+    chosen = morestack::select(cases);
+    va = x;
+    vb = y;
+  });
+  ASSERT_TRUE(wait_for_compaction(before));
+  b.send(77);
+  t.join();
+  EXPECT_EQ(chosen, 1);
+  EXPECT_EQ(vb, 77);
+  EXPECT_EQ(va, -1);
+}
+
+TEST(SchedCompact, AMutexWaitParkedInASmallerBlockResumesWithItsLocals) {
+  morestack::Mutex m;
+  m.lock();  // held by this thread: the task parks on it
+  const uint64_t before = parked_compactions();
+  long sum = 0;
+  morestack::Task t = morestack::go([&] {
+    long local[3] = {1, 2, 3};
+    long *volatile p = local;
+    m.lock();
+    sum = p[0] + p[1] + p[2];
+    m.unlock();
+  });
+  ASSERT_TRUE(wait_for_compaction(before));
+  m.unlock();
+  t.join();
+  EXPECT_EQ(sum, 6);
+}
+
 TEST(Sched, SleepParksForAtLeastTheTime) {
   auto t0 = std::chrono::steady_clock::now();
   std::atomic<int> woke{0};
