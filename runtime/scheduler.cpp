@@ -103,6 +103,10 @@ struct Worker {
   uint64_t monitor_seen;
   uint32_t *preempt_flag;
   uintptr_t *guard;
+  // Stealing (steal): the victim and its tick when this worker last found
+  // only a runnext there and left it.
+  int next_victim;
+  uint64_t next_victim_tick;
 };
 
 Worker *workers;
@@ -233,9 +237,22 @@ Task *steal(Worker *self) {
     uint32_t n = (v->tail - v->head + 1) / 2;
     if (n > kStealBatch) n = kStealBatch;
     for (uint32_t k = 0; k < n; ++k) taken[k] = v->ring[v->head++ % kLocalQueue];
-    if (!n && v->runnext) {  // only its next task waits: take that
-      taken[n++] = v->runnext;
-      v->runnext = nullptr;
+    // Only its next task waits. While the victim runs the task that
+    // readied it, that task is usually about to block on it (a ping-pong
+    // over a channel): leave it once, and take it if the victim is still
+    // in the same task at the next look (Go's runqsteal waits 3 us
+    // before taking a running P's runnext). Taking it at once moved every
+    // hand-off of a ping-pong to the other worker: ~7 us a round trip on
+    // 2 workers against 0.65 on 1.
+    if (!n && v->runnext) {
+      const uint64_t tick = __atomic_load_n(&v->tick, __ATOMIC_RELAXED);
+      if ((tick & 1) && (self->next_victim != v->index || self->next_victim_tick != tick)) {
+        self->next_victim = v->index;
+        self->next_victim_tick = tick;
+      } else {
+        taken[n++] = v->runnext;
+        v->runnext = nullptr;
+      }
     }
     v->qlock.unlock();
     if (!n) continue;
