@@ -51,6 +51,9 @@ inline Fiber *&current_fiber() { return running_fiber; }
 // (whose kind it is, and whose stack map says whether it checks its
 // stack): the scheduler runs every task through one runtime function.
 Fiber *fiber_create(morestack_fiber_fn fn, void *arg, size_t stack_size, uintptr_t entry);
+// morestack_fiber_destroy's work, on the stack it is called on (the
+// scheduler frees a finished task's fiber from its worker's own stack).
+void fiber_destroy(Fiber *f);
 
 // Free the fiber's stacks; a fiber of the default size teaches its kind
 // what it needed (fiber_kinds.h).

@@ -133,6 +133,8 @@ uint64_t live_tasks, next_task_id;
 // (deadlock detection; whole_program.cpp counts the threads alive).
 uint32_t clients_blocked;
 bool deadlock_check = true;
+// Preemption is off unless MORESTACK_PREEMPT=1 ("Preemption", below).
+bool preempt = false;
 
 __thread Worker *this_worker __attribute__((tls_model("initial-exec")));
 __thread Task *this_task __attribute__((tls_model("initial-exec")));
@@ -438,8 +440,8 @@ void check_deadlock() {
   if (__atomic_load_n(&idle_workers, __ATOMIC_SEQ_CST) != (uint32_t)nworkers) return;
   if (!__atomic_load_n(&live_tasks, __ATOMIC_SEQ_CST)) return;
   const uint32_t blocked = __atomic_load_n(&clients_blocked, __ATOMIC_SEQ_CST);
-  // (The workers and the monitor thread are no one's wakers.)
-  if (!blocked || blocked != live_thread_count() - (uint64_t)nworkers - 1) return;
+  // (The workers and the monitor thread, if any, are no one's wakers.)
+  if (!blocked || blocked != live_thread_count() - (uint64_t)nworkers - (preempt ? 1 : 0)) return;
   // Tasks parked on I/O: the outside world may wake them. Read first: a
   // task the netpoller wakes is queued before it stops counting there.
   if (netpoll_waiting()) return;
@@ -607,6 +609,12 @@ void start_workers() {
       fatal("MORESTACK_DEADLOCK=\"%s\": use 0 to turn the deadlock check off, 1 for on", v);
     deadlock_check = v[0] == '1';
   }
+  if (const char *v = getenv("MORESTACK_PREEMPT")) {
+    if ((v[0] != '0' && v[0] != '1') || v[1])
+      fatal("MORESTACK_PREEMPT=\"%s\": use 1 to preempt tasks that run past their time slice, 0 "
+            "for not", v);
+    preempt = v[0] == '1';
+  }
   int n = wanted_workers;
   if (const char *v = getenv("MORESTACK_WORKERS")) {
     char *end;
@@ -639,7 +647,7 @@ void start_workers() {
     snprintf(name, sizeof name, "morestack-w%d", i);
     pthread_setname_np(th, name);
   }
-  start_monitor();
+  if (preempt) start_monitor();
   set_fatal_report(report_tasks_at_fatal);
 }
 
@@ -656,6 +664,18 @@ void start_workers() {
 // next task yields once early, or checked code outside a task enters
 // __morestack_grow once for nothing; the worker's next switch writes the
 // right guard again. Never in a signal handler or a fiber the task resumed.
+//
+// Off by default (MORESTACK_PREEMPT=1 turns it on): unlike Go's runtime,
+// which knows every lock a goroutine holds, this one does not see the C
+// library's. A task preempted inside a pthread mutex's critical section
+// yields holding it; the next task on that worker blocks the worker's
+// thread on the mutex (on one worker: forever), and a holder resumed on
+// another worker unlocks from the wrong thread (EPERM for a recursive or
+// error-checking mutex, the lock then stays held). The same goes for C++
+// function-local statics under construction (test/e2e/sched-pthread-
+// mutex.c). Preempting only while a task holds no such lock (counting them
+// through interposed pthread_mutex_* and __cxa_guard_*, as Go's m.locks)
+// would make it safe to turn on by default.
 constexpr uint64_t kTimeSlice = 10 * 1000 * 1000;  // ns, Go's forcePreemptNS
 constexpr uintptr_t kPoisonedGuard = ~(uintptr_t)0;
 uint64_t preemptions;
@@ -783,7 +803,7 @@ __thread void **thread_values;  // keys of a thread outside the scheduler (alloc
 } // namespace
 
 void task_finished(Task *t) {
-  morestack_fiber_destroy(static_cast<morestack_fiber *>(t->fiber));
+  fiber_destroy(t->fiber);  // on the worker's own stack
   t->fiber = nullptr;
   all_lock.lock();
   if (t->all_prev) t->all_prev->all_next = t->all_next;

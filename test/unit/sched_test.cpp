@@ -19,8 +19,10 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// Two workers, before the scheduler starts (the first morestack_go).
+// Two workers, before the scheduler starts (the first morestack_go), and
+// preemption on (off by default: runtime/scheduler.cpp, "Preemption").
 [[maybe_unused]] const int kWorkersSet = morestack_set_workers(2);
+[[maybe_unused]] const int kPreemptOn = setenv("MORESTACK_PREEMPT", "1", 1);
 
 __attribute__((noinline)) int recurse(int n) {
   volatile char pad[200];
