@@ -89,6 +89,18 @@ BENCH_INLINE long bench_rss_bytes(void) {
   return pages_resident * 4096;
 }
 
+/* Peak resident set size of this process (VmHWM), in KiB; 0 if unknown. */
+BENCH_INLINE long bench_peak_rss_kb(void) {
+  long hwm = 0;
+  char line[256];
+  FILE *f = fopen("/proc/self/status", "r");
+  if (!f) return 0;
+  while (fgets(line, sizeof line, f))
+    if (sscanf(line, "VmHWM: %ld kB", &hwm) == 1) break;
+  fclose(f);
+  return hwm;
+}
+
 /* argv[i] as a long, or `fallback` when absent. */
 BENCH_INLINE long bench_arg(int argc, char **argv, int i, long fallback) {
   return argc > i ? atol(argv[i]) : fallback;

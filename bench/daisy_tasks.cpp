@@ -85,13 +85,7 @@ int main(int argc, char **argv) {
   chans.clear();
 
   double ns = static_cast<double>(bench_now_ns() - t0);
-  long hwm = 0;
-  if (FILE *f = fopen("/proc/self/status", "r")) {
-    char line[256];
-    while (fgets(line, sizeof line, f))
-      if (sscanf(line, "VmHWM: %ld kB", &hwm) == 1) break;
-    fclose(f);
-  }
+  const long hwm = bench_peak_rss_kb();
   morestack_process_stats ps;
   morestack_get_process_stats(&ps);
   fprintf(stderr,

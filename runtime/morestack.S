@@ -202,6 +202,18 @@ __morestack:
 	ret
 	.cfi_endproc
 
+/* One width of VECTOR_ARGS: `insn` between %<reg>0-7 and `width`-byte
+ * slots at %rsp. */
+.macro VECTOR_REGS dir, insn, reg, width
+.irp n,0,1,2,3,4,5,6,7
+.ifc \dir,save
+	\insn	%\reg\()\n, (\width*\n)(%rsp)
+.else
+	\insn	(\width*\n)(%rsp), %\reg\()\n
+.endif
+.endr
+.endm
+
 /* Store (`save`) or load (`load`) %xmm/%ymm/%zmm0-7, at the width the
  * machine has (XCR0 bits of __morestack_xsave_mask), at %rsp. %eax is
  * scratch. For .Lpreempt. */
@@ -211,31 +223,13 @@ __morestack:
 	jnz	3f
 	testl	$XCR0_AVX, %eax
 	jnz	2f
-.irp n,0,1,2,3,4,5,6,7
-.ifc \dir,save
-	movdqu	%xmm\n, (16*\n)(%rsp)
-.else
-	movdqu	(16*\n)(%rsp), %xmm\n
-.endif
-.endr
+	VECTOR_REGS \dir, movdqu, xmm, 16
 	jmp	4f
 2:
-.irp n,0,1,2,3,4,5,6,7
-.ifc \dir,save
-	vmovdqu	%ymm\n, (32*\n)(%rsp)
-.else
-	vmovdqu	(32*\n)(%rsp), %ymm\n
-.endif
-.endr
+	VECTOR_REGS \dir, vmovdqu, ymm, 32
 	jmp	4f
 3:
-.irp n,0,1,2,3,4,5,6,7
-.ifc \dir,save
-	vmovdqu64 %zmm\n, (64*\n)(%rsp)
-.else
-	vmovdqu64 (64*\n)(%rsp), %zmm\n
-.endif
-.endr
+	VECTOR_REGS \dir, vmovdqu64, zmm, 64
 4:
 .endm
 
