@@ -24,18 +24,13 @@
 #include <stdint.h>
 #include <stdio.h>
 
-enum { BELOW = 1024 };
+#include "../Inputs/below_block.h"
 
 static morestack_fiber *victim, *created;
 static unsigned char before[BELOW], after[BELOW];
 static size_t stack_size;
 static uintptr_t lo;
 static int moved;
-
-__attribute__((no_sanitize("address"), noinline)) static void snapshot(unsigned char *out) {
-  const volatile unsigned char *p = (const volatile unsigned char *)(lo - BELOW);
-  for (int i = 0; i < BELOW; ++i) out[i] = p[i];
-}
 
 static void nothing(void *arg) { (void)arg; }
 
@@ -56,10 +51,10 @@ static void body(void *arg) {
   morestack_current_stack_stats(&st);
   stack_size = st.size;
   lo = (uintptr_t)__builtin_frame_address(0) & ~(uintptr_t)(st.size - 1);
-  snapshot(before);
+  snapshot_below(lo, before);
   descend(MORESTACK_STACK_GUARD + 1024 + 96, 0);
   descend(MORESTACK_STACK_GUARD + 1536 + 96, 1);
-  snapshot(after);
+  snapshot_below(lo, after);
   morestack_stack_stats now;
   morestack_current_stack_stats(&now);
   moved = now.growths != st.growths || now.shrinks != st.shrinks;
@@ -72,16 +67,7 @@ int main(void) {
   morestack_fiber_destroy(f);
   printf("stack %zu bytes; destroyed: 1, created: %d\n", stack_size, created != NULL);
   if (moved) printf("the stack moved: no verdict\n");
-  int changed = 0;
-  for (int i = 0; i + 8 <= BELOW; i += 8) {
-    const uint64_t *b = (const uint64_t *)(before + i), *a = (const uint64_t *)(after + i);
-    if (*a != *b) {
-      printf("%d bytes below the block: %#llx became %#llx\n", BELOW - i,
-             (unsigned long long)*b, (unsigned long long)*a);
-      changed = 1;
-    }
-  }
-  printf("below the block: %s\n", changed ? "CHANGED" : "unchanged");
+  const int changed = report_below(before, after);
   morestack_fiber_destroy(created);
   return changed || moved;
 }

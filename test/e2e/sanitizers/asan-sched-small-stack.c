@@ -29,7 +29,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-enum { BELOW = 1024 };
+#include "../Inputs/below_block.h"
 
 // Globals, not locals: the copies must write no stack.
 static morestack_chan *values, *closing;
@@ -38,15 +38,6 @@ static volatile int receiver_ran, closer_ran;
 static unsigned char before[BELOW], after[BELOW];
 static size_t stack_size;
 static int copies, moved;
-
-// Volatile byte reads (a loop the compiler would make a memcpy call, which
-// is ASan's interceptor, would itself write below the block), outside ASan's
-// checks: the bytes are another stack's.
-__attribute__((no_sanitize("address"), noinline)) static void snapshot(uintptr_t lo,
-                                                                       unsigned char *out) {
-  const volatile unsigned char *p = (const volatile unsigned char *)(lo - BELOW);
-  for (int i = 0; i < BELOW; ++i) out[i] = p[i];
-}
 
 static void receiver(void *arg) {
   (void)arg;
@@ -66,14 +57,14 @@ static void sender(void *arg) {
   morestack_current_stack_stats(&st);
   stack_size = st.size;
   const uintptr_t lo = (uintptr_t)__builtin_frame_address(0) & ~(uintptr_t)(st.size - 1);
-  snapshot(lo, before);
+  snapshot_below(lo, before);
   morestack_chan_send(values, &sent);  // into the parked receiver: memcpy here
   copies += !receiver_ran && received == 42;
   morestack_chan_close(closing);       // zeroes the parked closer's long: memset here
   copies += !closer_ran && zeroed == 0;
   morestack_task_set_name(morestack_task_self(), "sender");
   (void)morestack_now_ns();
-  snapshot(lo, after);
+  snapshot_below(lo, after);
   morestack_stack_stats now;
   morestack_current_stack_stats(&now);
   moved = now.growths != st.growths || now.shrinks != st.shrinks ||
@@ -91,16 +82,7 @@ int main(void) {
   morestack_join(c);
   printf("stack %zu bytes, copies made on it: %d\n", stack_size, copies);
   if (moved) printf("the stack moved: no verdict\n");
-  int changed = 0;
-  for (int i = 0; i + 8 <= BELOW; i += 8) {
-    const uint64_t *b = (const uint64_t *)(before + i), *a = (const uint64_t *)(after + i);
-    if (*a != *b) {
-      printf("%d bytes below the block: %#llx became %#llx\n", BELOW - i,
-             (unsigned long long)*b, (unsigned long long)*a);
-      changed = 1;
-    }
-  }
-  printf("below the block: %s\n", changed ? "CHANGED" : "unchanged");
+  const int changed = report_below(before, after);
   morestack_chan_free(values);
   morestack_chan_free(closing);
   return changed || moved;
